@@ -1,0 +1,105 @@
+import { getDatabase, getEnv, members, newId, requireEnv, workspaces, type Database } from "@flowgate/db";
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { organization } from "better-auth/plugins";
+import { createAccessControl } from "better-auth/plugins/access";
+import { adminAc, defaultStatements, memberAc, ownerAc } from "better-auth/plugins/organization/access";
+import { asc, eq } from "drizzle-orm";
+import * as tables from "@flowgate/db/schema";
+
+export interface AuthOptions {
+  db: Database;
+  secret: string;
+  baseURL: string;
+}
+
+// The organization plugin's own endpoints (set active workspace, …) check these;
+// Flowgate's tRPC procedures check roles themselves (see trpc.ts).
+const ac = createAccessControl(defaultStatements);
+const roles = {
+  owner: ac.newRole(ownerAc.statements),
+  admin: ac.newRole(adminAc.statements),
+  editor: ac.newRole(memberAc.statements),
+  viewer: ac.newRole(memberAc.statements),
+};
+
+export function createAuth({ db, secret, baseURL }: AuthOptions) {
+  return betterAuth({
+    baseURL,
+    secret,
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: {
+        user: tables.users,
+        session: tables.sessions,
+        account: tables.accounts,
+        verification: tables.verifications,
+        organization: tables.workspaces,
+        member: tables.members,
+        invitation: tables.invitations,
+      },
+    }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    // Flowgate invites by link (services/members.ts); the plugin's e-mail invitations are not used.
+    plugins: [organization({ ac, roles, creatorRole: "owner", allowUserToCreateOrganization: false })],
+    databaseHooks: {
+      user: {
+        create: {
+          // Everyone who signs up owns a workspace of their own; the first account on an
+          // install is thereby owner of the first workspace. Invitation links add them to others.
+          after: async (user) => {
+            await createWorkspace(db, { name: `${user.name.split(" ")[0] || "My"}'s workspace`, ownerId: user.id });
+          },
+        },
+      },
+      session: {
+        create: {
+          before: async (session) => {
+            const [first] = await db
+              .select({ workspaceId: members.organizationId })
+              .from(members)
+              .where(eq(members.userId, session.userId))
+              .orderBy(asc(members.createdAt))
+              .limit(1);
+            return { data: { ...session, activeOrganizationId: first?.workspaceId ?? null } };
+          },
+        },
+      },
+    },
+    advanced: { database: { generateId: () => newId() } },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+export async function createWorkspace(db: Database, input: { name: string; ownerId: string }): Promise<string> {
+  const id = newId();
+  const slug = `${slugify(input.name)}-${id.slice(0, 6)}`;
+  await db.transaction(async (tx) => {
+    await tx.insert(workspaces).values({ id, name: input.name, slug });
+    await tx.insert(members).values({ id: newId(), organizationId: id, userId: input.ownerId, role: "owner" });
+  });
+  return id;
+}
+
+function slugify(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "workspace"
+  );
+}
+
+let shared: Auth | undefined;
+
+/** The process-wide auth of the web app: created on first use, so `next build` connects to nothing. */
+export function getAuth(): Auth {
+  shared ??= createAuth({ db: getDatabase().db, secret: requireEnv("FLOWGATE_SECRET"), baseURL: getEnv().FLOWGATE_URL });
+  return shared;
+}
+

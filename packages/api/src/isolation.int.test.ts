@@ -1,0 +1,216 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { validFixtureFlow } from "./fixtures";
+import { appRouter } from "./root";
+import { createTestApi, type TestUser } from "./testing";
+
+/**
+ * Every procedure, called by a member of workspace A with workspace B's ids, is refused;
+ * every write, called by a viewer of A with A's own ids, is refused. The procedures are
+ * enumerated from the router, so a new procedure without a case here fails this file.
+ */
+
+interface WorkspaceIds {
+  workspaceId: string;
+  flowId: string;
+  versionId: string;
+  connectionId: string;
+  /** A member other than the caller. */
+  memberId: string;
+  invitationId: string;
+}
+
+type Case =
+  /** Takes ids: with B's ids it must answer NOT_FOUND or FORBIDDEN. */
+  | { kind: "by-id"; input: (ids: WorkspaceIds) => unknown }
+  /** Takes no foreign id: it acts on the caller's own workspace; `check` proves B was untouched and unseen. */
+  | { kind: "own-workspace"; input?: (ids: WorkspaceIds) => unknown; check: (result: unknown, b: WorkspaceIds) => Promise<void> | void }
+  /** Not workspace-scoped by design; `why` says what guards it instead. */
+  | { kind: "unscoped"; why: string; input?: (ids: WorkspaceIds) => unknown };
+
+const json = (value: unknown) => JSON.stringify(value);
+
+let api: Awaited<ReturnType<typeof createTestApi>>;
+let alice: TestUser; // owner of A
+let bob: TestUser; // owner of B
+let viewer: TestUser; // viewer in A
+let a: WorkspaceIds;
+let b: WorkspaceIds;
+
+const cases: Record<string, Case> = {
+  health: { kind: "unscoped", why: "public liveness probe: answers only ok/database, no data" },
+  "workspaces.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.workspaceId) },
+  "workspaces.current": { kind: "own-workspace", check: (r, b) => expect((r as { id: string }).id).not.toBe(b.workspaceId) },
+  "workspaces.rename": {
+    kind: "own-workspace",
+    input: () => ({ name: "Renamed by A" }),
+    check: async () => expect((await bob.caller.workspaces.current()).name).not.toBe("Renamed by A"),
+  },
+  "flows.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.flowId) },
+  "flows.get": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "flows.create": {
+    kind: "own-workspace",
+    input: () => ({ name: "Created by A" }),
+    check: async () => expect(json(await bob.caller.flows.list())).not.toContain("Created by A"),
+  },
+  "flows.rename": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, name: "hijacked" }) },
+  "flows.delete": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "flows.saveDraft": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, document: validFixtureFlow() }) },
+  "flows.publish": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "flows.versions": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "flows.getVersion": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, versionId: ids.versionId }) },
+  "flows.setEnabled": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, enabled: true }) },
+  "connections.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.connectionId) },
+  "connections.create": {
+    kind: "own-workspace",
+    input: () => ({ kind: "http", name: "Created by A", settings: { baseUrl: "https://a.example.com" } }),
+    check: async () => expect(json(await bob.caller.connections.list())).not.toContain("Created by A"),
+  },
+  "connections.update": { kind: "by-id", input: (ids) => ({ connectionId: ids.connectionId, name: "hijacked" }) },
+  "connections.delete": { kind: "by-id", input: (ids) => ({ connectionId: ids.connectionId }) },
+  "members.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.memberId) },
+  "members.invite": {
+    kind: "own-workspace",
+    input: () => ({ role: "viewer" }),
+    check: async () => expect((await bob.caller.members.list()).invitations).toHaveLength(1),
+  },
+  "members.revokeInvite": { kind: "by-id", input: (ids) => ({ invitationId: ids.invitationId }) },
+  "members.changeRole": { kind: "by-id", input: (ids) => ({ memberId: ids.memberId, role: "viewer" }) },
+  "members.remove": { kind: "by-id", input: (ids) => ({ memberId: ids.memberId }) },
+  "members.acceptInvite": {
+    kind: "unscoped",
+    why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
+    input: (ids) => ({ token: ids.invitationId }),
+  },
+};
+
+/** Writes a viewer may still do: joining by link is not a write to the workspace. */
+const VIEWER_MAY = new Set(["members.acceptInvite"]);
+
+function procedurePaths(): string[] {
+  return Object.keys(appRouter._def.procedures);
+}
+
+function procedureType(path: string): string {
+  return (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]!._def.type;
+}
+
+function call(user: TestUser, path: string, input: unknown): Promise<unknown> {
+  let target: unknown = user.caller;
+  for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
+  return (target as (input: unknown) => Promise<unknown>)(input);
+}
+
+async function errorCodeOf(promise: Promise<unknown>): Promise<string | "none"> {
+  try {
+    await promise;
+    return "none";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
+  }
+}
+
+async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<WorkspaceIds> {
+  const { id: flowId } = await owner.caller.flows.create({ name: `${otherMemberName}'s flow` });
+  await owner.caller.flows.saveDraft({ flowId, document: validFixtureFlow() });
+  const { versionId } = await owner.caller.flows.publish({ flowId, message: "first" });
+  const { id: connectionId } = await owner.caller.connections.create({
+    kind: "http",
+    name: `${otherMemberName}'s API`,
+    settings: { baseUrl: "https://api.example.com" },
+    secret: { authorization: "Bearer abc" },
+  });
+  const other = await api.signUp(otherMemberName);
+  await api.joinAs(other, owner.workspaceId, "editor");
+  const list = await owner.caller.members.list();
+  const memberId = list.members.find((m) => m.userId === other.id)!.id;
+  const { id: invitationId } = await owner.caller.members.invite({ role: "editor" });
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId };
+}
+
+beforeAll(async () => {
+  api = await createTestApi();
+  alice = await api.signUp("Alice");
+  bob = await api.signUp("Bob");
+  a = await seedWorkspace(alice, "Ann");
+  b = await seedWorkspace(bob, "Ben");
+  viewer = await api.signUp("Vera");
+  await api.joinAs(viewer, a.workspaceId, "viewer");
+});
+
+afterAll(async () => {
+  await api.dispose();
+});
+
+describe("workspace isolation", () => {
+  it("has a case for every procedure of the router", () => {
+    const missing = procedurePaths().filter((p) => !(p in cases));
+    expect(missing, "add an isolation case for each new procedure").toEqual([]);
+    expect(Object.keys(cases).filter((p) => !procedurePaths().includes(p))).toEqual([]);
+  });
+
+  it.each(Object.entries(cases).filter(([, c]) => c.kind === "by-id"))(
+    "%s refuses workspace B's ids to a member of A",
+    async (path, c) => {
+      const code = await errorCodeOf(call(alice, path, (c as { input: (ids: WorkspaceIds) => unknown }).input(b)));
+      expect(["NOT_FOUND", "FORBIDDEN"]).toContain(code);
+    },
+  );
+
+  it.each(Object.entries(cases).filter(([, c]) => c.kind === "own-workspace"))(
+    "%s acts on A only, and shows nothing of B",
+    async (path, c) => {
+      const own = c as Extract<Case, { kind: "own-workspace" }>;
+      const result = await call(alice, path, own.input?.(b));
+      await own.check(result, b);
+    },
+  );
+
+  it("B's data is intact after every attempt", async () => {
+    const flow = await bob.caller.flows.get({ flowId: b.flowId });
+    expect(flow.name).toBe("Ben's flow");
+    expect(flow.enabled).toBe(false);
+    expect(await bob.caller.flows.versions({ flowId: b.flowId })).toHaveLength(1);
+    const connections = await bob.caller.connections.list();
+    expect(connections.map((c) => c.name)).toEqual(["Ben's API"]);
+    const members = await bob.caller.members.list();
+    expect(members.members.find((m) => m.id === b.memberId)?.role).toBe("editor");
+  });
+
+  it("an invitation id is not a token", async () => {
+    expect(await errorCodeOf(call(alice, "members.acceptInvite", cases["members.acceptInvite"]!.input!(b)))).toBe("NOT_FOUND");
+  });
+
+  it("a signed-out caller gets UNAUTHORIZED from every procedure but health", async () => {
+    const anonymous = api.anonymousCaller();
+    for (const path of procedurePaths().filter((p) => p !== "health")) {
+      let target: unknown = anonymous;
+      for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
+      const input = (cases[path] as { input?: (ids: WorkspaceIds) => unknown }).input?.(a);
+      expect(await errorCodeOf((target as (i: unknown) => Promise<unknown>)(input)), path).toBe("UNAUTHORIZED");
+    }
+  });
+});
+
+describe("roles", () => {
+  const writes = () => procedurePaths().filter((p) => procedureType(p) === "mutation" && !VIEWER_MAY.has(p));
+
+  it("lists the writes it checks", () => {
+    expect(writes().length).toBeGreaterThanOrEqual(12);
+  });
+
+  it("refuses every write of a viewer, with the workspace's own ids", async () => {
+    for (const path of writes()) {
+      const input = (cases[path] as { input?: (ids: WorkspaceIds) => unknown }).input?.(a);
+      expect(await errorCodeOf(call(viewer, path, input)), path).toBe("FORBIDDEN");
+    }
+    const flow = await alice.caller.flows.get({ flowId: a.flowId });
+    expect(flow.name).toBe("Ann's flow");
+  });
+
+  it("lets a viewer read", async () => {
+    expect((await viewer.caller.workspaces.current()).role).toBe("viewer");
+    expect((await viewer.caller.flows.list()).map((f) => f.id)).toContain(a.flowId);
+  });
+});

@@ -1,0 +1,34 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase } from "./migrate";
+import { createTestDatabase, type TestDatabase } from "./testing/index";
+
+describe("migrations", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.dispose();
+  });
+
+  it("create every table and can be applied again, concurrently, without change", async () => {
+    await Promise.all([migrateDatabase(database.connectionString), migrateDatabase(database.connectionString)]);
+    const result = await database.db.execute<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    );
+    expect(result.rows.map((r) => r.table_name)).toEqual([
+      "accounts",
+      "audit_log",
+      "connections",
+      "flow_versions",
+      "flows",
+      "invitations",
+      "members",
+      "sessions",
+      "users",
+      "verifications",
+      "workspaces",
+    ]);
+  });
+});

@@ -1,0 +1,5 @@
+export * from "./auth";
+export * from "./workspaces";
+export * from "./connections";
+export * from "./flows";
+export * from "./audit";
