@@ -11,6 +11,8 @@ export interface AuthOptions {
   db: Database;
   secret: string;
   baseURL: string;
+  /** Other origins the browser may call from (e.g. http://127.0.0.1:3000 beside http://localhost:3000). */
+  trustedOrigins?: string[];
 }
 
 // The organization plugin's own endpoints (set active workspace, …) check these;
@@ -23,10 +25,11 @@ const roles = {
   viewer: ac.newRole(memberAc.statements),
 };
 
-export function createAuth({ db, secret, baseURL }: AuthOptions) {
+export function createAuth({ db, secret, baseURL, trustedOrigins = [] }: AuthOptions) {
   return betterAuth({
     baseURL,
     secret,
+    trustedOrigins: [baseURL, ...trustedOrigins],
     database: drizzleAdapter(db, {
       provider: "pg",
       schema: {
@@ -99,7 +102,13 @@ let shared: Auth | undefined;
 
 /** The process-wide auth of the web app: created on first use, so `next build` connects to nothing. */
 export function getAuth(): Auth {
-  shared ??= createAuth({ db: getDatabase().db, secret: requireEnv("FLOWGATE_SECRET"), baseURL: getEnv().FLOWGATE_URL });
+  const env = getEnv();
+  shared ??= createAuth({
+    db: getDatabase().db,
+    secret: requireEnv("FLOWGATE_SECRET"),
+    baseURL: env.FLOWGATE_URL,
+    trustedOrigins: [`http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
+  });
   return shared;
 }
 

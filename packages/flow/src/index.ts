@@ -1,0 +1,6 @@
+export * from "./schema";
+export * from "./registry";
+export * from "./validate";
+export * from "./upgrade";
+export * from "./edit";
+export { fixtureFlow, fixtureKinds, fixtureRegistry } from "./testing/fixture-registry";
