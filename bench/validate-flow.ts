@@ -1,0 +1,64 @@
+import { fixtureRegistry, validateFlow, type Flow } from "@flowgate/flow";
+import { timeIt, type BenchResult } from "./measure";
+
+/** The largest flow the schema allows: a trigger and a 499-node chain of sources, filters and destinations. */
+function largestFlow(): Flow {
+  const nodes: Flow["nodes"] = [{ id: "n0", kind: "trigger.manual", kindVersion: 1, label: "Start", position: { x: 0, y: 0 }, config: {} }];
+  const edges: Flow["edges"] = [];
+  for (let i = 1; i < 500; i++) {
+    const isFilter = i % 2 === 0;
+    nodes.push({
+      id: `n${i}`,
+      kind: isFilter ? "filter.fixture" : "source.fixture",
+      kindVersion: 1,
+      label: `Step ${i}`,
+      position: { x: i * 10, y: 0 },
+      config: isFilter ? { expression: "price > 0" } : { rows: 5 },
+    });
+    edges.push({ id: `e${i}`, source: `n${i - 1}`, sourcePort: i - 1 > 0 && (i - 1) % 2 === 0 ? "kept" : "out", target: `n${i}`, targetPort: "in" });
+  }
+  return { schemaVersion: 1, nodes, edges, settings: { batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" } };
+}
+
+/** The least any validator must do: unique ids, known endpoints, and a topological sort (Kahn). */
+function handWrittenCeiling(flow: Flow): boolean {
+  const ids = new Set<string>();
+  for (const node of flow.nodes) {
+    if (ids.has(node.id)) return false;
+    ids.add(node.id);
+  }
+  const indegree = new Map<string, number>();
+  const out = new Map<string, string[]>();
+  for (const id of ids) indegree.set(id, 0);
+  for (const edge of flow.edges) {
+    if (!ids.has(edge.source) || !ids.has(edge.target)) return false;
+    indegree.set(edge.target, indegree.get(edge.target)! + 1);
+    (out.get(edge.source) ?? out.set(edge.source, []).get(edge.source)!).push(edge.target);
+  }
+  const queue = [...ids].filter((id) => indegree.get(id) === 0);
+  let seen = 0;
+  while (queue.length) {
+    const id = queue.pop()!;
+    seen++;
+    for (const next of out.get(id) ?? []) {
+      const d = indegree.get(next)! - 1;
+      indegree.set(next, d);
+      if (d === 0) queue.push(next);
+    }
+  }
+  return seen === ids.size;
+}
+
+export function validateFlowBenchmark(): BenchResult {
+  const flow = largestFlow();
+  const result = validateFlow(flow, fixtureRegistry);
+  if (!result.ok) throw new Error(`benchmark flow should be valid: ${result.problems[0]?.message}`);
+  if (!handWrittenCeiling(flow)) throw new Error("ceiling should accept the benchmark flow");
+  return {
+    name: "validateFlow, 500 nodes",
+    what: "the one validator, run on every save and before every run, on the largest flow the schema allows, against a bare loop that checks only ids, endpoints and cycles (no schema, no config, no ports, no messages).",
+    subject: { label: "validateFlow", microsPerOp: timeIt(() => validateFlow(flow, fixtureRegistry)) },
+    ceiling: { label: "bare graph checks", microsPerOp: timeIt(() => handWrittenCeiling(flow)) },
+    budgetRatio: 200,
+  };
+}

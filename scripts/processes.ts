@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+export const bold = paint(1);
+export const dim = paint(2);
+const COLOURS: Record<string, (t: string) => string> = { db: paint(34), web: paint(35), worker: paint(36), build: paint(33), start: paint(32) };
+
+export function label(name: string, line: string): string {
+  const tag = `[${name}]`.padEnd(9);
+  return `${(COLOURS[name] ?? dim)(tag)}${line}`;
+}
+
+export interface Child {
+  name: string;
+  process: ChildProcess;
+  exited: Promise<number>;
+  /** Asks politely (SIGTERM). */
+  stop(): void;
+  /** Insists (SIGKILL), for a child that ignored stop(). */
+  kill(): void;
+}
+
+/** Starts a process in its own group, its output prefixed with its name. */
+export function startLabelled(name: string, command: string, args: string[], options: SpawnOptions): Child {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on("line", (line) => console.log(label(name, line)));
+  }
+  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal); // the whole group: next spawns workers of its own
+    } catch {
+      child.kill(signal);
+    }
+  };
+  return { name, process: child, exited, stop: () => signalGroup("SIGTERM"), kill: () => signalGroup("SIGKILL") };
+}
+
+export async function runToEnd(name: string, command: string, args: string[], options: SpawnOptions): Promise<number> {
+  return startLabelled(name, command, args, options).exited;
+}
+
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** The newest modification time of any file under the given folders. */
+export async function newestMtime(folders: string[]): Promise<number> {
+  let newest = 0;
+  async function walk(dir: string) {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else newest = Math.max(newest, (await stat(full)).mtimeMs);
+    }
+  }
+  for (const folder of folders) await walk(folder);
+  return newest;
+}

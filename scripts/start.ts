@@ -1,0 +1,168 @@
+/**
+ * `npm start` / `npm run dev`: the whole product in one command.
+ *
+ * PostgreSQL (embedded unless DATABASE_URL is given) → migrations → demo data on an
+ * empty embedded database → build the web app if it is missing or stale → web and worker
+ * side by side with labelled logs. Ctrl-C stops all of it.
+ */
+import { seedDemo } from "@flowgate/api/seed";
+import { createAuth } from "@flowgate/api/auth";
+import { createDatabase, getEnv } from "@flowgate/db";
+import { generateMasterSecret } from "@flowgate/db/crypto";
+import { EmbeddedPostgresError, isPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@flowgate/db/embedded";
+import { migrateDatabase } from "@flowgate/db/migrate";
+import { migrateWorkerSchema } from "@flowgate/worker";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { bold, dim, label, newestMtime, runToEnd, startLabelled, waitForHttp, type Child } from "./processes";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dev = process.argv.includes("--dev");
+const env = getEnv();
+const dataDir = path.resolve(root, env.FLOWGATE_DATA_DIR);
+const url = `http://localhost:${env.PORT}`;
+
+class StartError extends Error {}
+
+let database: EmbeddedPostgresHandle | undefined;
+const children: Child[] = [];
+let shuttingDown = false;
+
+async function main() {
+  const started = Date.now();
+  if (!(await isPortFree(env.PORT, "0.0.0.0"))) {
+    throw new StartError(`Port ${env.PORT} is already in use (another Flowgate, or another app). Stop it, or choose a port: PORT=3001 npm start`);
+  }
+  await mkdir(dataDir, { recursive: true });
+  const secret = env.FLOWGATE_SECRET ?? (await readOrCreate(path.join(dataDir, "secret"), generateMasterSecret));
+
+  let connectionString = env.DATABASE_URL;
+  if (connectionString) {
+    console.log(label("db", `using DATABASE_URL (${redact(connectionString)}); no embedded PostgreSQL`));
+  } else {
+    console.log(label("db", `starting embedded PostgreSQL in ${path.relative(root, path.join(dataDir, "pg"))}/`));
+    try {
+      database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), preferredPort: 54329, onLog: () => {} });
+    } catch (error) {
+      if (error instanceof EmbeddedPostgresError) throw new StartError(error.message);
+      throw error;
+    }
+    connectionString = database.connectionString;
+    console.log(label("db", `PostgreSQL ready on 127.0.0.1:${database.port}`));
+  }
+
+  try {
+    await migrateDatabase(connectionString);
+    await migrateWorkerSchema(connectionString);
+  } catch (error) {
+    throw new StartError(`Could not prepare the database (${firstLine(error)}). Check that DATABASE_URL points at a PostgreSQL you may create tables in.`);
+  }
+  console.log(label("db", "migrations applied"));
+
+  // Demo data only on the embedded database, never on a server someone pointed us at.
+  let demo: { email: string; password: string } | null = null;
+  const demoFile = path.join(dataDir, "demo-login.json");
+  if (!env.DATABASE_URL) {
+    const handle = createDatabase(connectionString, { max: 2 });
+    try {
+      const auth = createAuth({ db: handle.db, secret, baseURL: url });
+      demo = await seedDemo({ db: handle.db, auth, secret }, randomBytes(9).toString("base64url"));
+      if (demo) await writeFile(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
+      else if (existsSync(demoFile)) demo = JSON.parse(await readFile(demoFile, "utf8"));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: connectionString,
+    FLOWGATE_SECRET: secret,
+    FLOWGATE_URL: env.FLOWGATE_URL === "http://localhost:3000" ? url : env.FLOWGATE_URL,
+    PORT: String(env.PORT),
+    NODE_ENV: dev ? "development" : "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const webDir = path.join(root, "apps/web");
+  const next = path.join(root, "node_modules/next/dist/bin/next");
+  const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
+
+  if (!dev) await buildWebIfStale(webDir, next, childEnv);
+
+  children.push(
+    startLabelled("web", process.execPath, [next, dev ? "dev" : "start", "--port", String(env.PORT)], { cwd: webDir, env: childEnv }),
+    startLabelled("worker", process.execPath, [tsx, ...(dev ? ["watch"] : []), path.join(root, "apps/worker/src/main.ts")], { cwd: root, env: childEnv }),
+  );
+  for (const child of children) {
+    void child.exited.then((code) => {
+      if (!shuttingDown) {
+        console.error(label("start", `${child.name} stopped unexpectedly (exit ${code}); stopping Flowgate.`));
+        void shutdown(1);
+      }
+    });
+  }
+
+  await waitForHttp(`${url}/api/trpc/health`, 120_000);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\n  ${bold("Flowgate is running")} at ${bold(url)}  ${dim(`(ready in ${seconds} s)`)}`);
+  if (demo) console.log(`  Demo sign-in: ${bold(demo.email)}  password: ${bold(demo.password)}`);
+  console.log(`  ${dim("Press Ctrl-C to stop.")}\n`);
+}
+
+async function buildWebIfStale(webDir: string, next: string, childEnv: NodeJS.ProcessEnv) {
+  const buildId = path.join(webDir, ".next/BUILD_ID");
+  const sources = ["apps/web/src", "packages/api/src", "packages/db/src", "packages/flow/src", "packages/ui/src"].map((p) => path.join(root, p));
+  const built = existsSync(buildId) ? (await import("node:fs")).statSync(buildId).mtimeMs : 0;
+  if (built > 0 && (await newestMtime(sources)) <= built) return;
+  console.log(label("web", built ? "sources changed since the last build; rebuilding (about a minute)" : "first start: building the web app (1–2 minutes)"));
+  const code = await runToEnd("build", process.execPath, [next, "build"], { cwd: webDir, env: { ...childEnv, NODE_ENV: "production" } });
+  if (code !== 0) throw new StartError("The web app did not build; the lines above say why.");
+}
+
+async function readOrCreate(file: string, make: () => string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const value = make();
+  await writeFile(file, `${value}\n`, { mode: 0o600 });
+  console.log(label("start", `generated FLOWGATE_SECRET into ${path.relative(root, file)} (keep it: stored credentials are encrypted with it)`));
+  return value;
+}
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(label("start", "stopping…"));
+  for (const child of children) child.stop();
+  await Promise.all(children.map((c) => Promise.race([c.exited, new Promise((r) => setTimeout(r, 10_000))])));
+  for (const child of children) child.kill();
+  if (database) {
+    await database.stop();
+    console.log(label("db", "PostgreSQL stopped"));
+  }
+  process.exit(code);
+}
+
+function redact(connection: string): string {
+  try {
+    const u = new URL(connection);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "set";
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "unknown error";
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+main().catch(async (error: unknown) => {
+  console.error(`\n${bold("Flowgate could not start:")} ${error instanceof StartError ? error.message : firstLine(error)}\n`);
+  if (!(error instanceof StartError)) console.error(error);
+  await shutdown(1);
+});
