@@ -55,7 +55,7 @@ describe("flows", () => {
     const first = await editor.caller.flows.getVersion({ flowId: id, versionId: v1.versionId });
     expect((first.document as ReturnType<typeof validFixtureFlow>).nodes[1]!.label).toBe("Read products");
     const flow = await editor.caller.flows.get({ flowId: id });
-    expect(flow).toMatchObject({ activeVersionId: v2.versionId, activeVersionNumber: 2 });
+    expect(flow).toMatchObject({ activeVersionId: v2.versionId, activeVersionNumber: 2, hasUnpublishedChanges: false });
     expect(await editor.caller.flows.setEnabled({ flowId: id, enabled: true })).toEqual({ id, enabled: true });
   });
 

@@ -35,6 +35,7 @@ export const flowsRouter = router({
         problems: z.array(ProblemSchema),
         activeVersionId: z.string().nullable(),
         activeVersionNumber: z.number().nullable(),
+        hasUnpublishedChanges: z.boolean(),
         updatedAt: IsoDate,
       }),
     )

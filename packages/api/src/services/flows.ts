@@ -53,7 +53,7 @@ export async function getFlow(scope: Scope, flowId: string) {
   const flow = await findFlow(scope, flowId);
   const draft = openDocument(flow.draft);
   const activeVersion = flow.activeVersionId
-    ? (await scope.db.select({ number: flowVersions.number }).from(flowVersions).where(eq(flowVersions.id, flow.activeVersionId)))[0]
+    ? (await scope.db.select({ number: flowVersions.number, createdAt: flowVersions.createdAt }).from(flowVersions).where(eq(flowVersions.id, flow.activeVersionId)))[0]
     : undefined;
   return {
     id: flow.id,
@@ -63,6 +63,7 @@ export async function getFlow(scope: Scope, flowId: string) {
     problems: validateFlow(draft, scope.registry).problems,
     activeVersionId: flow.activeVersionId,
     activeVersionNumber: activeVersion?.number ?? null,
+    hasUnpublishedChanges: !activeVersion || flow.draftUpdatedAt > activeVersion.createdAt,
     updatedAt: flow.updatedAt.toISOString(),
   };
 }

@@ -1,0 +1,14 @@
+import { fileURLToPath } from "node:url";
+import type { NextConfig } from "next";
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+const nextConfig: NextConfig = {
+  outputFileTracingRoot: repoRoot,
+  transpilePackages: ["@flowgate/api", "@flowgate/db", "@flowgate/flow", "@flowgate/ui"],
+  serverExternalPackages: ["pg", "pg-native"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

@@ -1,0 +1,74 @@
+"use client";
+
+import { Button, buttonClasses } from "@flowgate/ui";
+import { useMutation } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { authClient } from "@/lib/auth-client";
+import { errorCode, errorMessage } from "@/lib/errors";
+import { useTRPC } from "@/lib/trpc";
+
+export function AcceptInvite({ token, user }: { token: string; user: { name: string; email: string } }) {
+  const trpc = useTRPC();
+  const [switchError, setSwitchError] = useState<string | null>(null);
+  const accept = useMutation(
+    trpc.members.acceptInvite.mutationOptions({
+      onSuccess: async ({ workspaceId }) => {
+        const { error } = await authClient.organization.setActive({ organizationId: workspaceId });
+        if (error) {
+          setSwitchError(error.message ?? "You joined, but the workspace could not be opened.");
+          return;
+        }
+        window.location.assign("/flows");
+      },
+    }),
+  );
+
+  const failed = accept.isError;
+  const notFound = failed && (errorCode(accept.error) === "NOT_FOUND" || errorCode(accept.error) === "BAD_REQUEST");
+  const wrongAccount = failed && errorCode(accept.error) === "FORBIDDEN";
+
+  async function switchAccount() {
+    await authClient.signOut();
+    window.location.assign(`/sign-in?invite=${encodeURIComponent(token)}`);
+  }
+
+  return (
+    <>
+      <p className="mt-2 text-sm leading-6 text-slate-600">
+        You are signed in as <span className="font-medium text-slate-900">{user.name}</span> ({user.email}).
+      </p>
+      {failed ? (
+        <div role="alert" className="mt-5 rounded-control bg-red-50 px-4 py-3 text-left text-sm text-red-800">
+          <p className="font-medium">{notFound ? "This invitation link cannot be used" : "Joining failed"}</p>
+          <p className="mt-1 text-red-700">{errorMessage(accept.error)}</p>
+        </div>
+      ) : null}
+      {switchError ? (
+        <p role="alert" className="mt-5 rounded-control bg-amber-50 px-4 py-3 text-left text-sm text-amber-800">
+          {switchError}
+        </p>
+      ) : null}
+      <div className="mt-6 flex flex-col gap-2">
+        {wrongAccount ? (
+          <Button variant="primary" className="w-full" onClick={() => void switchAccount()}>
+            Sign in with another account
+          </Button>
+        ) : notFound ? (
+          <Link href="/flows" className={buttonClasses({ variant: "secondary", className: "w-full" })}>
+            Go to my flows
+          </Link>
+        ) : (
+          <Button
+            variant="primary"
+            className="w-full"
+            loading={accept.isPending || (accept.isSuccess && !switchError)}
+            onClick={() => accept.mutate({ token })}
+          >
+            Join workspace
+          </Button>
+        )}
+      </div>
+    </>
+  );
+}

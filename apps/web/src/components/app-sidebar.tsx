@@ -1,0 +1,111 @@
+"use client";
+
+import { cn } from "@flowgate/ui";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ComponentType, SVGProps } from "react";
+import {
+  ApprovalIcon,
+  ConnectionIcon,
+  FlowIcon,
+  LogoMark,
+  RunsIcon,
+  SettingsIcon,
+  TemplateIcon,
+  UsersIcon,
+} from "./icons";
+import { UserMenu } from "./user-menu";
+import { WorkspaceSwitcher } from "./workspace-switcher";
+
+interface NavItem {
+  href: string;
+  label: string;
+  icon: ComponentType<SVGProps<SVGSVGElement>>;
+  children?: { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>> }[];
+}
+
+const NAV: NavItem[] = [
+  { href: "/flows", label: "Flows", icon: FlowIcon },
+  { href: "/runs", label: "Runs", icon: RunsIcon },
+  { href: "/approvals", label: "Approvals", icon: ApprovalIcon },
+  { href: "/templates", label: "Templates", icon: TemplateIcon },
+  { href: "/connections", label: "Connections", icon: ConnectionIcon },
+  {
+    href: "/settings",
+    label: "Settings",
+    icon: SettingsIcon,
+    children: [{ href: "/settings/members", label: "Members", icon: UsersIcon }],
+  },
+];
+
+function isActive(pathname: string, href: string) {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}
+
+export function AppSidebar({ user }: { user: { name: string; email: string } }) {
+  const pathname = usePathname();
+  return (
+    <aside className="sticky top-0 flex h-screen w-56 shrink-0 xl:w-60 flex-col border-r border-line bg-white">
+      <div className="flex items-center gap-2.5 px-5 pt-5 pb-4">
+        <LogoMark />
+        <span className="text-base font-semibold tracking-tight text-slate-900">Flowgate</span>
+      </div>
+      <div className="px-3 pb-3">
+        <WorkspaceSwitcher />
+      </div>
+      <nav aria-label="Main" className="flex-1 overflow-y-auto px-3 py-2">
+        <ul className="space-y-0.5">
+          {NAV.map((item) => {
+            const active = isActive(pathname, item.href);
+            return (
+              <li key={item.href}>
+                <NavLink href={item.href} label={item.label} icon={item.icon} active={active && !item.children?.some((c) => isActive(pathname, c.href))} />
+                {item.children && active ? (
+                  <ul className="mt-0.5 ml-4 space-y-0.5 border-l border-slate-200 pl-2">
+                    {item.children.map((child) => (
+                      <li key={child.href}>
+                        <NavLink href={child.href} label={child.label} icon={child.icon} active={isActive(pathname, child.href)} small />
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="border-t border-line p-3">
+        <UserMenu user={user} />
+      </div>
+    </aside>
+  );
+}
+
+function NavLink({
+  href,
+  label,
+  icon: Icon,
+  active,
+  small,
+}: {
+  href: string;
+  label: string;
+  icon: ComponentType<SVGProps<SVGSVGElement>>;
+  active: boolean;
+  small?: boolean;
+}) {
+  return (
+    <Link
+      href={href}
+      aria-current={active ? "page" : undefined}
+      className={cn(
+        "flex items-center gap-2.5 rounded-control px-2.5 font-medium transition-colors",
+        small ? "py-1.5 text-[13px]" : "py-2 text-sm",
+        active ? "bg-accent-50 text-accent-700" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+      )}
+    >
+      <Icon className={cn(small ? "size-4" : "size-[18px]", active ? "text-accent-600" : "text-slate-400")} />
+      {label}
+    </Link>
+  );
+}

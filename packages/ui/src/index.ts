@@ -1,0 +1,14 @@
+export { cn } from "./cn";
+export { Button, buttonClasses, type ButtonProps, type ButtonSize, type ButtonVariant } from "./button";
+export { Field, Label, useFieldControl, type FieldProps } from "./field";
+export { Input, Textarea, controlClasses } from "./input";
+export { Select, type SelectOption, type SelectProps } from "./select";
+export { Switch, type SwitchProps } from "./switch";
+export { Card, CardBody, CardHeader, type CardHeaderProps } from "./card";
+export { Badge, StatusChip, type BadgeProps, type Tone } from "./badge";
+export { EmptyState, type EmptyStateProps } from "./empty-state";
+export { ConfirmDialog, Dialog, DialogFooter, type ConfirmDialogProps, type DialogProps } from "./dialog";
+export { Table, TableContainer, TBody, TD, TH, THead, TR } from "./table";
+export { Skeleton, Spinner, type SpinnerProps } from "./spinner";
+export { ToastProvider, useToast, type ToastInput, type ToastTone } from "./toast";
+export { PageHeader, type PageHeaderProps } from "./page-header";
