@@ -43,6 +43,41 @@ export function startLabelled(name: string, command: string, args: string[], opt
   return { name, process: child, exited, stop: () => signalGroup("SIGTERM"), kill: () => signalGroup("SIGKILL") };
 }
 
+/** Starts scripts/db-server.ts in its own process group and waits for its one-line answer. */
+export function startDatabaseServer(
+  script: string,
+  dataDir: string,
+  preferredPort: number,
+): Promise<{ child: Child; connectionString: string; port: number } | { error: string }> {
+  const tsx = path.join(path.dirname(script), "../node_modules/tsx/dist/cli.mjs");
+  const child = spawn(process.execPath, [tsx, script, dataDir, String(preferredPort)], { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
+  const handle: Child = { name: "db", process: child, exited, stop: () => signalGroup("SIGTERM"), kill: () => signalGroup("SIGKILL") };
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => {
+      try {
+        const answer = JSON.parse(line) as { connectionString: string; port: number } | { error: string };
+        resolve("error" in answer ? answer : { child: handle, ...answer });
+      } catch {
+        resolve({ error: `the database process said: ${line}` });
+      }
+      lines.on("line", (l) => console.log(label("db", l)));
+    });
+    void exited.then((code) => resolve({ error: `the database process exited (${code}) before PostgreSQL was ready. ${stderr.slice(-3).join(" ")}` }));
+  });
+}
+
 export async function runToEnd(name: string, command: string, args: string[], options: SpawnOptions): Promise<number> {
   return startLabelled(name, command, args, options).exited;
 }

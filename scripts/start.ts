@@ -9,7 +9,7 @@ import { seedDemo } from "@flowgate/api/seed";
 import { createAuth } from "@flowgate/api/auth";
 import { createDatabase, getEnv } from "@flowgate/db";
 import { generateMasterSecret } from "@flowgate/db/crypto";
-import { EmbeddedPostgresError, isPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@flowgate/db/embedded";
+import { isPortFree } from "@flowgate/db/ports";
 import { migrateDatabase } from "@flowgate/db/migrate";
 import { migrateWorkerSchema } from "@flowgate/worker";
 import { randomBytes } from "node:crypto";
@@ -17,7 +17,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bold, dim, label, newestMtime, runToEnd, startLabelled, waitForHttp, type Child } from "./processes";
+import { bold, dim, label, newestMtime, runToEnd, startDatabaseServer, startLabelled, waitForHttp, type Child } from "./processes";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -27,7 +27,7 @@ const url = `http://localhost:${env.PORT}`;
 
 class StartError extends Error {}
 
-let database: EmbeddedPostgresHandle | undefined;
+let database: Child | undefined;
 const children: Child[] = [];
 let shuttingDown = false;
 
@@ -44,14 +44,11 @@ async function main() {
     console.log(label("db", `using DATABASE_URL (${redact(connectionString)}); no embedded PostgreSQL`));
   } else {
     console.log(label("db", `starting embedded PostgreSQL in ${path.relative(root, path.join(dataDir, "pg"))}/`));
-    try {
-      database = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pg"), preferredPort: 54329, onLog: () => {} });
-    } catch (error) {
-      if (error instanceof EmbeddedPostgresError) throw new StartError(error.message);
-      throw error;
-    }
-    connectionString = database.connectionString;
-    console.log(label("db", `PostgreSQL ready on 127.0.0.1:${database.port}`));
+    const started = await startDatabaseServer(path.join(root, "scripts/db-server.ts"), path.join(dataDir, "pg"), 54329);
+    if ("error" in started) throw new StartError(started.error);
+    database = started.child;
+    connectionString = started.connectionString;
+    console.log(label("db", `PostgreSQL ready on 127.0.0.1:${started.port}`));
   }
 
   try {
@@ -107,9 +104,16 @@ async function main() {
 
   await waitForHttp(`${url}/api/trpc/health`, 120_000);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\n  ${bold("Flowgate is running")} at ${bold(url)}  ${dim(`(ready in ${seconds} s)`)}`);
-  if (demo) console.log(`  Demo sign-in: ${bold(demo.email)}  password: ${bold(demo.password)}`);
-  console.log(`  ${dim("Press Ctrl-C to stop.")}\n`);
+  // One write, so whoever reads the console sees the banner whole.
+  console.log(
+    [
+      "",
+      `  ${bold("Flowgate is running")} at ${bold(url)}  ${dim(`(ready in ${seconds} s)`)}`,
+      ...(demo ? [`  Demo sign-in: ${bold(demo.email)}  password: ${bold(demo.password)}`] : []),
+      `  ${dim("Press Ctrl-C to stop.")}`,
+      "",
+    ].join("\n"),
+  );
 }
 
 async function buildWebIfStale(webDir: string, next: string, childEnv: NodeJS.ProcessEnv) {
@@ -137,8 +141,11 @@ async function shutdown(code: number) {
   for (const child of children) child.stop();
   await Promise.all(children.map((c) => Promise.race([c.exited, new Promise((r) => setTimeout(r, 10_000))])));
   for (const child of children) child.kill();
+  // The database goes last, once nothing uses it.
   if (database) {
-    await database.stop();
+    database.stop();
+    await Promise.race([database.exited, new Promise((r) => setTimeout(r, 15_000))]);
+    database.kill();
     console.log(label("db", "PostgreSQL stopped"));
   }
   process.exit(code);

@@ -52,13 +52,15 @@ describe("a new user", () => {
     const confirm = page.getByRole("dialog");
     await expect.poll(() => confirm.textContent()).toMatch(/cannot be undone/);
     await confirm.getByRole("button", { name: "Delete" }).click();
-    await expect.poll(() => page.getByText("Supplier prices → shop").count()).toBe(0);
+    await page.getByText("“Supplier prices → shop” was deleted").waitFor();
+    await expect.poll(() => page.getByRole("button", { name: "Rename Supplier prices → shop" }).count()).toBe(0);
     await page.screenshot({ path: path.join(screenshotDir, "flows-after-delete.png") });
 
     // The server agrees: after a reload the flow is still gone.
     await page.reload();
     await page.getByRole("button", { name: /New flow|Create your first flow/ }).first().waitFor();
     expect(await page.getByText("Supplier prices → shop").count()).toBe(0);
+    await page.screenshot({ path: path.join(screenshotDir, "flows-after-reload.png") });
   });
 
   it("is refused with a clear message for a wrong password", async () => {
@@ -67,7 +69,7 @@ describe("a new user", () => {
     await other.getByLabel("Email").fill("mia@example.test");
     await other.getByLabel("Password").fill("not the password");
     await other.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => other.getByRole("alert").textContent()).toMatch(/invalid email or password/i);
+    await other.getByRole("alert").filter({ hasText: /invalid email or password/i }).waitFor();
     expect(other.url()).toMatch(/\/sign-in/);
     await other.close();
   });

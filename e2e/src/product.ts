@@ -51,7 +51,7 @@ export async function startProduct(options: { dataDir?: string; port?: number; e
       const text = chunk.toString();
       output.push(text);
       if (process.env.E2E_VERBOSE) process.stdout.write(text);
-      if (output.join("").includes("Flowgate is running")) resolve();
+      if (output.join("").includes("Press Ctrl-C to stop.")) resolve();
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);

@@ -33,7 +33,8 @@ export interface WorkerOptions {
 
 export async function startWorker({ connectionString, concurrency = 4, log }: WorkerOptions): Promise<{ runner: Runner; pool: pg.Pool }> {
   const pool = new pg.Pool({ connectionString, max: concurrency + 2 });
-  pool.on("error", (error) => log.error({ err: error }, "idle database connection failed"));
+  pool.on("error", (error) => log.warn({ err: error.message }, "idle database connection failed"));
+  pool.on("connect", (client) => client.on("error", (error) => log.warn({ err: error.message }, "database connection failed")));
   const runner = await run({
     pgPool: pool,
     concurrency,
@@ -41,6 +42,8 @@ export async function startWorker({ connectionString, concurrency = 4, log }: Wo
     logger: graphileLogger(log),
     // Our main.ts owns signals, so a stop drains jobs before the pool closes.
     noHandleSignals: true,
+    // Schedules are Flowgate's own (flows' triggers), never a crontab file.
+    parsedCronItems: [],
     pollInterval: 2000,
   });
   return { runner, pool };

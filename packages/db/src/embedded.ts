@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { isPortFree } from "./ports";
 import path from "node:path";
 import pg from "pg";
 
@@ -119,14 +120,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(port, host, () => probe.close(() => resolve(true)));
-  });
 }
 
 async function pickPort(preferred: number): Promise<number> {
