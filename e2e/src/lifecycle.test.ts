@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, newDataDir, removeDataDir, startProduct } from "./product";
 
@@ -86,6 +88,22 @@ describe("npm start", () => {
       blocker.close();
     }
     expect(processesUsing(dataDir)).toEqual([]);
+  });
+
+  it("says in one line what to do when PostgreSQL cannot start", async () => {
+    const broken = newDataDir();
+    // A data folder from an incompatible PostgreSQL: the server refuses to start on it.
+    await mkdir(path.join(broken, "pg", "data"), { recursive: true });
+    await writeFile(path.join(broken, "pg", "data", "PG_VERSION"), "9\n");
+    try {
+      const failure = await startProduct({ dataDir: broken, readyTimeoutMs: 60_000 }).catch((error: Error) => error.message);
+      expect(failure).toMatch(/Flowgate could not start: PostgreSQL could not start in .*pg\/data .*move that folder away to start fresh, or set DATABASE_URL/);
+      expect(failure).toMatch(/\(postgres: could not access the server configuration file/); // PostgreSQL's own reason
+      expect(failure).not.toMatch(/\n\s+at /); // no stack trace
+      expect(processesUsing(broken)).toEqual([]);
+    } finally {
+      await removeDataDir(broken);
+    }
   });
 
   it("uses DATABASE_URL when given and starts no embedded PostgreSQL", async () => {

@@ -1,5 +1,6 @@
 import { getDatabase, getEnv, members, newId, requireEnv, workspaces, type Database } from "@flowgate/db";
 import { betterAuth } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { organization } from "better-auth/plugins";
 import { createAccessControl } from "better-auth/plugins/access";
@@ -25,6 +26,13 @@ const roles = {
   viewer: ac.newRole(memberAc.statements),
 };
 
+/**
+ * The organization plugin's endpoints a browser may call. Everything else it offers (invite,
+ * change roles, remove members, delete workspaces) goes through Flowgate's tRPC procedures,
+ * so role rules, last-owner protection and the audit log have one home.
+ */
+const OPEN_ORGANIZATION_PATHS = new Set(["/organization/set-active"]);
+
 export function createAuth({ db, secret, baseURL, trustedOrigins = [] }: AuthOptions) {
   return betterAuth({
     baseURL,
@@ -46,6 +54,13 @@ export function createAuth({ db, secret, baseURL, trustedOrigins = [] }: AuthOpt
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     // Flowgate invites by link (services/members.ts); the plugin's e-mail invitations are not used.
     plugins: [organization({ ac, roles, creatorRole: "owner", allowUserToCreateOrganization: false })],
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path.startsWith("/organization/") && !OPEN_ORGANIZATION_PATHS.has(ctx.path)) {
+          throw new APIError("FORBIDDEN", { message: "Manage workspaces and members in Flowgate's Settings." });
+        }
+      }),
+    },
     databaseHooks: {
       user: {
         create: {

