@@ -24,13 +24,8 @@ export interface Child {
   kill(): void;
 }
 
-/** Starts a process in its own group, its output prefixed with its name. */
-export function startLabelled(name: string, command: string, args: string[], options: SpawnOptions): Child {
-  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  for (const stream of [child.stdout, child.stderr]) {
-    if (!stream) continue;
-    createInterface({ input: stream }).on("line", (line) => console.log(label(name, line)));
-  }
+/** Wraps a process started in its own group (detached), so stop() and kill() reach its children too. */
+function asChild(name: string, child: ChildProcess): Child {
   const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
   const signalGroup = (signal: NodeJS.Signals) => {
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
@@ -43,6 +38,16 @@ export function startLabelled(name: string, command: string, args: string[], opt
   return { name, process: child, exited, stop: () => signalGroup("SIGTERM"), kill: () => signalGroup("SIGKILL") };
 }
 
+/** Starts a process in its own group, its output prefixed with its name. */
+export function startLabelled(name: string, command: string, args: string[], options: SpawnOptions): Child {
+  const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on("line", (line) => console.log(label(name, line)));
+  }
+  return asChild(name, child);
+}
+
 /** Starts scripts/db-server.ts in its own process group and waits for its one-line answer. */
 export function startDatabaseServer(
   script: string,
@@ -51,16 +56,7 @@ export function startDatabaseServer(
 ): Promise<{ child: Child; connectionString: string; port: number } | { error: string }> {
   const tsx = path.join(path.dirname(script), "../node_modules/tsx/dist/cli.mjs");
   const child = spawn(process.execPath, [tsx, script, dataDir, String(preferredPort)], { stdio: ["pipe", "pipe", "pipe"], detached: true });
-  const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  const signalGroup = (signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      child.kill(signal);
-    }
-  };
-  const handle: Child = { name: "db", process: child, exited, stop: () => signalGroup("SIGTERM"), kill: () => signalGroup("SIGKILL") };
+  const handle = asChild("db", child);
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
   return new Promise((resolve) => {
@@ -74,7 +70,7 @@ export function startDatabaseServer(
       }
       lines.on("line", (l) => console.log(label("db", l)));
     });
-    void exited.then((code) => resolve({ error: `the database process exited (${code}) before PostgreSQL was ready. ${stderr.slice(-3).join(" ")}` }));
+    void handle.exited.then((code) => resolve({ error: `the database process exited (${code}) before PostgreSQL was ready. ${stderr.slice(-3).join(" ")}` }));
   });
 }
 

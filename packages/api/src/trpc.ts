@@ -36,9 +36,9 @@ export function createTRPCContext(opts: { headers: Headers }, deps: ApiDeps = ge
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    // Unexpected errors are logged on the server and never shown raw: they may hold connection details.
+    // Unexpected errors are never shown raw (they may hold connection details); the HTTP
+    // handler in apps/web logs them with their procedure's path.
     if (error.code === "INTERNAL_SERVER_ERROR") {
-      console.error("[api]", error.cause ?? error);
       return { ...shape, message: "Something went wrong on the server. Try again; if it keeps happening, check the server log." };
     }
     return shape;
