@@ -10,7 +10,6 @@ export const EnvSchema = z.object({
   FLOWGATE_SECRET: z.string().min(32, "FLOWGATE_SECRET must be at least 32 characters").optional(),
   FLOWGATE_URL: z.string().url().default("http://localhost:3000"),
   FLOWGATE_DATA_DIR: z.string().default(".flowgate"),
-  FLOWGATE_DEMO: z.enum(["0", "1"]).default("0"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });

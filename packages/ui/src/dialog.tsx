@@ -2,7 +2,9 @@
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { createPortal } from "react-dom";
+import { Alert } from "./alert";
 import { Button } from "./button";
+import { CloseIcon } from "./close-icon";
 import { cn } from "./cn";
 
 const sizes = { sm: "max-w-md", md: "max-w-lg", lg: "max-w-2xl" } as const;
@@ -120,9 +122,7 @@ export function Dialog({
             disabled={!dismissible}
             className="-mt-1 -mr-2 rounded-control p-1.5 text-slate-400 hover:bg-slate-100 hover:text-slate-700 disabled:opacity-40"
           >
-            <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className="size-5">
-              <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
-            </svg>
+            <CloseIcon className="size-5" />
           </button>
         </div>
         {children}
@@ -165,11 +165,7 @@ export function ConfirmDialog({
 }: ConfirmDialogProps) {
   return (
     <Dialog open={open} onClose={onClose} title={title} description={text} size="sm" dismissible={!loading}>
-      {error ? (
-        <p role="alert" className="rounded-control bg-red-50 px-3 py-2 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      {error ? <Alert>{error}</Alert> : null}
       <DialogFooter>
         <Button data-autofocus variant="secondary" onClick={onClose} disabled={loading}>
           {cancelLabel}

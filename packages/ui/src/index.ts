@@ -1,4 +1,5 @@
 export { cn } from "./cn";
+export { Alert, type AlertProps } from "./alert";
 export { Button, buttonClasses, type ButtonProps, type ButtonSize, type ButtonVariant } from "./button";
 export { Field, Label, useFieldControl, type FieldProps } from "./field";
 export { Input, Textarea, controlClasses } from "./input";
@@ -8,7 +9,7 @@ export { Card, CardBody, CardHeader, type CardHeaderProps } from "./card";
 export { Badge, StatusChip, type BadgeProps, type Tone } from "./badge";
 export { EmptyState, type EmptyStateProps } from "./empty-state";
 export { ConfirmDialog, Dialog, DialogFooter, type ConfirmDialogProps, type DialogProps } from "./dialog";
-export { Table, TableContainer, TBody, TD, TH, THead, TR } from "./table";
+export { DataTable, Table, TableContainer, TBody, TD, TDActions, TH, THActions, THead, TR } from "./table";
 export { Skeleton, Spinner, type SpinnerProps } from "./spinner";
 export { ToastProvider, useToast, type ToastInput, type ToastTone } from "./toast";
 export { PageHeader, type PageHeaderProps } from "./page-header";

@@ -1,4 +1,4 @@
-import type { ComponentPropsWithRef } from "react";
+import type { ComponentPropsWithRef, ReactNode } from "react";
 import { cn } from "./cn";
 
 /** Wraps the table in a bordered, horizontally scrollable card. */
@@ -39,4 +39,32 @@ export function TH({ className, scope = "col", ...rest }: ComponentPropsWithRef<
 
 export function TD({ className, ...rest }: ComponentPropsWithRef<"td">) {
   return <td className={cn("px-4 py-3 align-middle text-slate-700", className)} {...rest} />;
+}
+
+/** The header over a column of row actions: empty to the eye, named for screen readers. */
+export function THActions({ label = "Actions" }: { label?: string }) {
+  return (
+    <TH className="text-right">
+      <span className="sr-only">{label}</span>
+    </TH>
+  );
+}
+
+/** The cell that holds a row's action buttons, kept on one line at the right. */
+export function TDActions({ className, ...rest }: ComponentPropsWithRef<"td">) {
+  return <TD className={cn("text-right whitespace-nowrap", className)} {...rest} />;
+}
+
+/** A whole table in its container: `head` is the header row's cells, `children` the body rows. */
+export function DataTable({ head, children }: { head: ReactNode; children: ReactNode }) {
+  return (
+    <TableContainer>
+      <Table>
+        <THead>
+          <tr>{head}</tr>
+        </THead>
+        <TBody>{children}</TBody>
+      </Table>
+    </TableContainer>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { CloseIcon } from "./close-icon";
 import { cn } from "./cn";
 
 export type ToastTone = "info" | "success" | "error";
@@ -85,9 +86,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 onClick={() => dismiss(item.id)}
                 className="-mr-1 rounded p-0.5 text-slate-400 hover:text-slate-700"
               >
-                <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className="size-4">
-                  <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
-                </svg>
+                <CloseIcon className="size-4" />
               </button>
             </div>
           );

@@ -1,6 +1,6 @@
 "use client";
 
-import { Button, Card, Field, Input } from "@flowgate/ui";
+import { Alert, Button, Card, Field, Input } from "@flowgate/ui";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth-client";
@@ -97,11 +97,7 @@ export function AuthForm({ mode, invite }: { mode: Mode; invite?: string }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
-        {errors.form ? (
-          <p role="alert" className="rounded-control bg-red-50 px-3 py-2 text-sm text-red-700">
-            {errors.form}
-          </p>
-        ) : null}
+        {errors.form ? <Alert>{errors.form}</Alert> : null}
         <Button type="submit" variant="primary" className="w-full" loading={submitting}>
           {signUp ? "Create account" : "Sign in"}
         </Button>

@@ -1,7 +1,9 @@
 import { Card, PageHeader } from "@flowgate/ui";
+import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { ApprovalIcon, RunsIcon, TemplateIcon } from "./icons";
 
-export interface ComingSoonProps {
+interface Section {
   title: string;
   description: string;
   icon: ReactNode;
@@ -10,8 +12,55 @@ export interface ComingSoonProps {
   points: { title: string; text: string }[];
 }
 
+/** What each section that ships in a later release will do. */
+const SECTIONS = {
+  runs: {
+    title: "Runs",
+    description: "Every time a flow runs, on its schedule or when an event arrives.",
+    icon: <RunsIcon />,
+    headline: "See what each run did, record by record",
+    text: "Each run will be listed here with its status, how many records it read, changed and skipped, and how long it took. Open a run to follow it batch by batch, see the records that failed and why, and run it again.",
+    points: [
+      { title: "Live progress", text: "Watch a run as it moves through its steps, with counts per step and per batch." },
+      { title: "Clear failures", text: "Each error names the step, the field and the record's key, and says what to do about it." },
+      { title: "Safe retries", text: "Writes are keyed by record, so running again never changes anything twice." },
+    ],
+  },
+  approvals: {
+    title: "Approvals",
+    description: "Changes waiting for someone to say yes before they are written.",
+    icon: <ApprovalIcon />,
+    headline: "Review each change, field by field, before it's written",
+    text: "When a flow has an approval step, the changes it would make wait here: one item per record, showing what each field holds now and what it would become. Approve or reject them one by one or all at once, and the flow carries on with what you approved.",
+    points: [
+      { title: "Before and after", text: "See every changed field side by side, so a wrong price never reaches your shop." },
+      { title: "In bulk or one by one", text: "Approve a whole change set at once, or pick out the items that look wrong." },
+      { title: "Remembered decisions", text: "Rejected changes are not proposed again until the source changes them." },
+    ],
+  },
+  templates: {
+    title: "Templates",
+    description: "Ready-made flows for common jobs, to start from instead of a blank page.",
+    icon: <TemplateIcon />,
+    headline: "Start from a flow that already works",
+    text: "Pick a template — sync supplier prices to your shop, push stock levels every hour, import a product feed — connect your own systems, and adjust it to fit. Templates arrive switched off and without credentials, so nothing runs until you say so.",
+    points: [
+      { title: "Common integrations", text: "Products, prices, stock and orders between the systems people use most." },
+      { title: "Safe by default", text: "Imported flows start disabled, with no connections attached." },
+      { title: "Share your own", text: "Export a flow you built and reuse it in another workspace." },
+    ],
+  },
+} satisfies Record<string, Section>;
+
+export type ComingSoonSection = keyof typeof SECTIONS;
+
+export function comingSoonMetadata(section: ComingSoonSection): Metadata {
+  return { title: SECTIONS[section].title };
+}
+
 /** A designed placeholder for a section that ships in a later release. */
-export function ComingSoon({ title, description, icon, headline, text, points }: ComingSoonProps) {
+export function ComingSoon({ section }: { section: ComingSoonSection }) {
+  const { title, description, icon, headline, text, points }: Section = SECTIONS[section];
   return (
     <>
       <PageHeader title={title} description={description} />

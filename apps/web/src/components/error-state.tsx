@@ -30,3 +30,14 @@ export function ErrorState({
     </div>
   );
 }
+
+/** The ErrorState of a failed query, with "Try again" refetching it. */
+export function QueryErrorState({
+  title,
+  query,
+}: {
+  title: string;
+  query: { error: unknown; refetch: () => unknown; isRefetching: boolean };
+}) {
+  return <ErrorState title={title} error={query.error} onRetry={() => void query.refetch()} retrying={query.isRefetching} />;
+}

@@ -1,6 +1,6 @@
 "use client";
 
-import { Button, Dialog, DialogFooter, Field, Input, Select, Switch, useToast } from "@flowgate/ui";
+import { Alert, Button, Dialog, DialogFooter, Field, Input, Select, Switch, useToast } from "@flowgate/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { TrashIcon } from "@/components/icons";
@@ -230,11 +230,7 @@ export function ConnectionDialog({
           onChange={setSecret}
         />
 
-        {serverError ? (
-          <p role="alert" className="rounded-control bg-red-50 px-3 py-2 text-sm text-red-700">
-            {errorMessage(serverError)}
-          </p>
-        ) : null}
+        {serverError ? <Alert>{errorMessage(serverError)}</Alert> : null}
 
         <DialogFooter>
           <Button variant="secondary" onClick={onClose} disabled={pending}>

@@ -1,29 +1,15 @@
 "use client";
 
-import {
-  Badge,
-  Button,
-  ConfirmDialog,
-  EmptyState,
-  PageHeader,
-  Skeleton,
-  Table,
-  TableContainer,
-  TBody,
-  TD,
-  TH,
-  THead,
-  TR,
-  useToast,
-} from "@flowgate/ui";
+import { Badge, Button, DataTable, EmptyState, PageHeader, Skeleton, TableContainer, TD, TH, THActions, TR } from "@flowgate/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorState } from "@/components/error-state";
-import { ConnectionIcon, PencilIcon, PlusIcon, TrashIcon } from "@/components/icons";
+import { DeleteDialog } from "@/components/delete-dialog";
+import { QueryErrorState } from "@/components/error-state";
+import { ConnectionIcon, PlusIcon } from "@/components/icons";
+import { RelativeTime } from "@/components/relative-time";
+import { RowActions } from "@/components/row-actions";
 import { useWorkspace } from "@/components/use-workspace";
 import type { Connection } from "@/lib/api-types";
-import { errorMessage } from "@/lib/errors";
-import { formatDateTime, formatRelative } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { ConnectionDialog } from "./connection-dialog";
 
@@ -70,12 +56,7 @@ export function ConnectionsView() {
           ))}
         </TableContainer>
       ) : list.isError ? (
-        <ErrorState
-          title="Connections could not be loaded"
-          error={list.error}
-          onRetry={() => void list.refetch()}
-          retrying={list.isRefetching}
-        />
+        <QueryErrorState title="Connections could not be loaded" query={list} />
       ) : list.data.length === 0 ? (
         <EmptyState
           icon={<ConnectionIcon />}
@@ -90,72 +71,45 @@ export function ConnectionsView() {
           }
         />
       ) : (
-        <TableContainer>
-          <Table>
-            <THead>
-              <tr>
-                <TH>Name</TH>
-                <TH>Type</TH>
-                <TH>Address</TH>
-                <TH>Credentials</TH>
-                <TH>Updated</TH>
-                {canEdit ? (
-                  <TH className="text-right">
-                    <span className="sr-only">Actions</span>
-                  </TH>
-                ) : null}
-              </tr>
-            </THead>
-            <TBody>
-              {list.data.map((connection) => (
-                <TR key={connection.id}>
-                  <TD className="font-medium text-slate-900">{connection.name}</TD>
-                  <TD>
-                    <Badge tone="accent">{KIND_LABELS[connection.kind]}</Badge>
-                  </TD>
-                  <TD className="max-w-xs truncate font-mono text-xs text-slate-600">{summary(connection)}</TD>
-                  <TD>
-                    {connection.hasSecret ? (
-                      <span className="text-slate-700">•••• set</span>
-                    ) : (
-                      <span className="text-slate-400">None</span>
-                    )}
-                  </TD>
-                  <TD>
-                    <time dateTime={connection.updatedAt} title={formatDateTime(connection.updatedAt)} className="whitespace-nowrap">
-                      {formatRelative(connection.updatedAt)}
-                    </time>
-                  </TD>
-                  {canEdit ? (
-                    <TD className="text-right whitespace-nowrap">
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Edit ${connection.name}`}
-                        icon={<PencilIcon className="size-4" />}
-                        title="Edit"
-                        onClick={() => setEditing(connection)}
-                      >
-                        <span className="hidden xl:inline">Edit</span>
-                      </Button>
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Delete ${connection.name}`}
-                        className="text-red-700 hover:bg-red-50 hover:text-red-800"
-                        icon={<TrashIcon className="size-4" />}
-                        title="Delete"
-                        onClick={() => setDeleting(connection)}
-                      >
-                        <span className="hidden xl:inline">Delete</span>
-                      </Button>
-                    </TD>
-                  ) : null}
-                </TR>
-              ))}
-            </TBody>
-          </Table>
-        </TableContainer>
+        <DataTable
+          head={
+            <>
+              <TH>Name</TH>
+              <TH>Type</TH>
+              <TH>Address</TH>
+              <TH>Credentials</TH>
+              <TH>Updated</TH>
+              {canEdit ? <THActions /> : null}
+            </>
+          }
+        >
+          {list.data.map((connection) => (
+            <TR key={connection.id}>
+              <TD className="font-medium text-slate-900">{connection.name}</TD>
+              <TD>
+                <Badge tone="accent">{KIND_LABELS[connection.kind]}</Badge>
+              </TD>
+              <TD className="max-w-xs truncate font-mono text-xs text-slate-600">{summary(connection)}</TD>
+              <TD>
+                {connection.hasSecret ? (
+                  <span className="text-slate-700">•••• set</span>
+                ) : (
+                  <span className="text-slate-400">None</span>
+                )}
+              </TD>
+              <TD>
+                <RelativeTime value={connection.updatedAt} className="whitespace-nowrap" />
+              </TD>
+              {canEdit ? (
+                <RowActions
+                  name={connection.name}
+                  onEdit={() => setEditing(connection)}
+                  onDelete={() => setDeleting(connection)}
+                />
+              ) : null}
+            </TR>
+          ))}
+        </DataTable>
       )}
 
       <ConnectionDialog
@@ -172,31 +126,18 @@ export function ConnectionsView() {
 function DeleteConnectionDialog({ connection, onClose }: { connection: Connection | null; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { toast } = useToast();
   const remove = useMutation(
     trpc.connections.delete.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries(trpc.connections.list.pathFilter());
-        toast({ tone: "success", title: `“${connection?.name ?? "The connection"}” was deleted` });
-        onClose();
-      },
+      onSuccess: () => queryClient.invalidateQueries(trpc.connections.list.pathFilter()),
     }),
   );
-  function close() {
-    remove.reset();
-    onClose();
-  }
   return (
-    <ConfirmDialog
-      open={connection !== null}
-      onClose={close}
-      onConfirm={() => connection && remove.mutate({ connectionId: connection.id })}
-      title={`Delete “${connection?.name ?? ""}”?`}
+    <DeleteDialog
+      item={connection}
       text="Flows that use it will fail until they are given another connection. Its stored credentials are erased. This cannot be undone."
-      confirmLabel="Delete"
-      danger
-      loading={remove.isPending}
-      error={remove.isError ? errorMessage(remove.error) : undefined}
+      mutation={remove}
+      onConfirm={({ id }) => remove.mutateAsync({ connectionId: id })}
+      onClose={onClose}
     />
   );
 }

@@ -2,29 +2,30 @@
 
 import {
   Button,
-  ConfirmDialog,
+  DataTable,
   EmptyState,
   PageHeader,
   Skeleton,
   Switch,
-  Table,
   TableContainer,
-  TBody,
   TD,
   TH,
-  THead,
+  THActions,
   TR,
   useToast,
 } from "@flowgate/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { ErrorState } from "@/components/error-state";
-import { FlowIcon, PencilIcon, PlusIcon, TemplateIcon, TrashIcon } from "@/components/icons";
+import { DeleteDialog } from "@/components/delete-dialog";
+import { QueryErrorState } from "@/components/error-state";
+import { FlowIcon, PlusIcon, TemplateIcon } from "@/components/icons";
+import { RelativeTime } from "@/components/relative-time";
+import { RowActions } from "@/components/row-actions";
 import { useWorkspace } from "@/components/use-workspace";
 import type { FlowListItem } from "@/lib/api-types";
 import { errorMessage } from "@/lib/errors";
-import { formatDateTime, formatRelative, triggerLabel } from "@/lib/format";
+import { triggerLabel } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { CreateFlowDialog, RenameFlowDialog } from "./flow-name-dialogs";
 import { FlowStatus } from "./flow-status";
@@ -54,12 +55,7 @@ export function FlowsView() {
       {flows.isPending ? (
         <FlowsSkeleton />
       ) : flows.isError ? (
-        <ErrorState
-          title="Your flows could not be loaded"
-          error={flows.error}
-          onRetry={() => void flows.refetch()}
-          retrying={flows.isRefetching}
-        />
+        <QueryErrorState title="Your flows could not be loaded" query={flows} />
       ) : flows.data.length === 0 ? (
         <EmptyState
           icon={<FlowIcon />}
@@ -108,82 +104,56 @@ function FlowsTable({
   onDelete: (flow: FlowListItem) => void;
 }) {
   return (
-    <TableContainer>
-      <Table>
-        <THead>
-          <tr>
-            <TH>Name</TH>
-            <TH className="w-24">Enabled</TH>
-            <TH>Status</TH>
-            <TH>Trigger</TH>
-            <TH>Updated</TH>
-            {canEdit ? (
-              <TH className="text-right">
-                <span className="sr-only">Actions</span>
-              </TH>
-            ) : null}
-          </tr>
-        </THead>
-        <TBody>
-          {flows.map((flow) => (
-            <TR key={flow.id}>
-              <TD className="max-w-[14rem] xl:max-w-xs">
-                <Link
-                  href={`/flows/${flow.id}`}
-                  className="block truncate font-medium text-slate-900 hover:text-accent-700 hover:underline"
-                >
-                  {flow.name}
-                </Link>
-              </TD>
-              <TD>
-                <EnabledSwitch flow={flow} disabled={!canEdit} />
-              </TD>
-              <TD>
-                <FlowStatus
-                  activeVersionNumber={flow.activeVersionNumber}
-                  hasUnpublishedChanges={flow.hasUnpublishedChanges}
-                />
-              </TD>
-              <TD>
-                <span className="whitespace-nowrap">
-                  {triggerLabel(flow.triggerKind) ?? <span className="text-slate-400">None yet</span>}
-                </span>
-              </TD>
-              <TD>
-                <time dateTime={flow.updatedAt} title={formatDateTime(flow.updatedAt)} className="whitespace-nowrap">
-                  {formatRelative(flow.updatedAt)}
-                </time>
-              </TD>
-              {canEdit ? (
-                <TD className="text-right whitespace-nowrap">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Rename ${flow.name}`}
-                    icon={<PencilIcon className="size-4" />}
-                    title="Rename"
-                    onClick={() => onRename(flow)}
-                  >
-                    <span className="hidden xl:inline">Rename</span>
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    aria-label={`Delete ${flow.name}`}
-                    className="text-red-700 hover:bg-red-50 hover:text-red-800"
-                    icon={<TrashIcon className="size-4" />}
-                    title="Delete"
-                    onClick={() => onDelete(flow)}
-                  >
-                    <span className="hidden xl:inline">Delete</span>
-                  </Button>
-                </TD>
-              ) : null}
-            </TR>
-          ))}
-        </TBody>
-      </Table>
-    </TableContainer>
+    <DataTable
+      head={
+        <>
+          <TH>Name</TH>
+          <TH className="w-24">Enabled</TH>
+          <TH>Status</TH>
+          <TH>Trigger</TH>
+          <TH>Updated</TH>
+          {canEdit ? <THActions /> : null}
+        </>
+      }
+    >
+      {flows.map((flow) => (
+        <TR key={flow.id}>
+          <TD className="max-w-[14rem] xl:max-w-xs">
+            <Link
+              href={`/flows/${flow.id}`}
+              className="block truncate font-medium text-slate-900 hover:text-accent-700 hover:underline"
+            >
+              {flow.name}
+            </Link>
+          </TD>
+          <TD>
+            <EnabledSwitch flow={flow} disabled={!canEdit} />
+          </TD>
+          <TD>
+            <FlowStatus
+              activeVersionNumber={flow.activeVersionNumber}
+              hasUnpublishedChanges={flow.hasUnpublishedChanges}
+            />
+          </TD>
+          <TD>
+            <span className="whitespace-nowrap">
+              {triggerLabel(flow.triggerKind) ?? <span className="text-slate-400">None yet</span>}
+            </span>
+          </TD>
+          <TD>
+            <RelativeTime value={flow.updatedAt} className="whitespace-nowrap" />
+          </TD>
+          {canEdit ? (
+            <RowActions
+              name={flow.name}
+              editLabel="Rename"
+              onEdit={() => onRename(flow)}
+              onDelete={() => onDelete(flow)}
+            />
+          ) : null}
+        </TR>
+      ))}
+    </DataTable>
   );
 }
 
@@ -233,31 +203,18 @@ export function EnabledSwitch({
 function DeleteFlowDialog({ flow, onClose }: { flow: FlowListItem | null; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { toast } = useToast();
   const remove = useMutation(
     trpc.flows.delete.mutationOptions({
-      onSuccess: async () => {
-        await queryClient.invalidateQueries(trpc.flows.list.pathFilter());
-        toast({ tone: "success", title: `“${flow?.name ?? "The flow"}” was deleted` });
-        onClose();
-      },
+      onSuccess: () => queryClient.invalidateQueries(trpc.flows.list.pathFilter()),
     }),
   );
-  function close() {
-    remove.reset();
-    onClose();
-  }
   return (
-    <ConfirmDialog
-      open={flow !== null}
-      onClose={close}
-      onConfirm={() => flow && remove.mutate({ flowId: flow.id })}
-      title={`Delete “${flow?.name ?? ""}”?`}
+    <DeleteDialog
+      item={flow}
       text="Its versions and history go with it. This cannot be undone."
-      confirmLabel="Delete"
-      danger
-      loading={remove.isPending}
-      error={remove.isError ? errorMessage(remove.error) : undefined}
+      mutation={remove}
+      onConfirm={({ id }) => remove.mutateAsync({ flowId: id })}
+      onClose={onClose}
     />
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { Button, buttonClasses } from "@flowgate/ui";
+import { Alert, Button, buttonClasses } from "@flowgate/ui";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
@@ -39,15 +39,18 @@ export function AcceptInvite({ token, user }: { token: string; user: { name: str
         You are signed in as <span className="font-medium text-slate-900">{user.name}</span> ({user.email}).
       </p>
       {failed ? (
-        <div role="alert" className="mt-5 rounded-control bg-red-50 px-4 py-3 text-left text-sm text-red-800">
-          <p className="font-medium">{notFound ? "This invitation link cannot be used" : "Joining failed"}</p>
-          <p className="mt-1 text-red-700">{errorMessage(accept.error)}</p>
-        </div>
+        <Alert
+          size="md"
+          className="mt-5 text-left"
+          title={notFound ? "This invitation link cannot be used" : "Joining failed"}
+        >
+          {errorMessage(accept.error)}
+        </Alert>
       ) : null}
       {switchError ? (
-        <p role="alert" className="mt-5 rounded-control bg-amber-50 px-4 py-3 text-left text-sm text-amber-800">
+        <Alert tone="warning" size="md" className="mt-5 text-left">
           {switchError}
-        </p>
+        </Alert>
       ) : null}
       <div className="mt-6 flex flex-col gap-2">
         {wrongAccount ? (

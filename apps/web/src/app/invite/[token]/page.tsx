@@ -1,7 +1,8 @@
 import { buttonClasses, Card } from "@flowgate/ui";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { LogoMark, UsersIcon } from "@/components/icons";
+import { AuthShell } from "@/components/auth-shell";
+import { UsersIcon } from "@/components/icons";
 import { getSession } from "@/lib/session";
 import { AcceptInvite } from "./accept-invite";
 
@@ -14,11 +15,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const query = `?invite=${encodeURIComponent(token)}`;
 
   return (
-    <div className="flex min-h-screen flex-col items-center justify-center px-4 py-12">
-      <div className="mb-8 flex items-center gap-2.5">
-        <LogoMark className="size-9" />
-        <span className="text-xl font-semibold tracking-tight text-slate-900">Flowgate</span>
-      </div>
+    <AuthShell>
       <Card className="w-full max-w-md px-7 py-8 text-center">
         <div className="mx-auto mb-4 flex size-12 items-center justify-center rounded-full bg-accent-50 text-accent-600">
           <UsersIcon className="size-6" />
@@ -42,6 +39,6 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           </>
         )}
       </Card>
-    </div>
+    </AuthShell>
   );
 }

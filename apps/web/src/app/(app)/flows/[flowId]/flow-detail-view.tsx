@@ -1,6 +1,7 @@
 "use client";
 
 import {
+  Alert,
   Badge,
   Button,
   Card,
@@ -18,10 +19,11 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ErrorState } from "@/components/error-state";
 import { AlertIcon, CanvasIcon, ChevronLeftIcon, PencilIcon } from "@/components/icons";
+import { RelativeTime } from "@/components/relative-time";
 import { useWorkspace } from "@/components/use-workspace";
 import type { FlowDetail } from "@/lib/api-types";
 import { errorCode, errorMessage } from "@/lib/errors";
-import { formatDateTime, formatRelative } from "@/lib/format";
+import { formatRelative } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { RenameFlowDialog } from "../flow-name-dialogs";
 import { FlowStatus } from "../flow-status";
@@ -278,9 +280,7 @@ function VersionsCard({ flowId, activeVersionId }: { flowId: string; activeVersi
                 {version.message ? <p className="mt-0.5 text-sm text-slate-700">{version.message}</p> : null}
                 <p className="mt-0.5 text-xs text-slate-500">
                   {version.authorName ? `${version.authorName} · ` : ""}
-                  <time dateTime={String(version.createdAt)} title={formatDateTime(version.createdAt)}>
-                    {formatRelative(version.createdAt)}
-                  </time>
+                  <RelativeTime value={version.createdAt} />
                 </p>
               </li>
             ))}
@@ -341,18 +341,16 @@ function PublishDialog({
     >
       <form onSubmit={submit} noValidate>
         {problemCount > 0 ? (
-          <p className="mb-4 rounded-control bg-amber-50 px-3 py-2 text-sm text-amber-800">
+          <Alert tone="warning" live={false} className="mb-4">
             The draft has {problemCount} {problemCount === 1 ? "problem" : "problems"}; publishing will be refused
             until {problemCount === 1 ? "it is" : "they are"} fixed.
-          </p>
+          </Alert>
         ) : null}
         <Field label="What changed?" aside="Optional" hint="A short note for the version history.">
           <Input value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} />
         </Field>
         {publish.isError ? (
-          <div role="alert" className="mt-4 rounded-control bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-700">
-            {errorMessage(publish.error)}
-          </div>
+          <Alert className="mt-4 whitespace-pre-line">{errorMessage(publish.error)}</Alert>
         ) : null}
         <DialogFooter>
           <Button variant="secondary" onClick={close} disabled={publish.isPending}>

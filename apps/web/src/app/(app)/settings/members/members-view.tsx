@@ -1,30 +1,31 @@
 "use client";
 
 import {
+  Alert,
   Badge,
   Button,
   Card,
   CardBody,
   CardHeader,
   ConfirmDialog,
+  DataTable,
   Field,
   Input,
   PageHeader,
   Select,
   Skeleton,
-  Table,
-  TableContainer,
-  TBody,
   TD,
+  TDActions,
   TH,
-  THead,
+  THActions,
   TR,
   useToast,
 } from "@flowgate/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import { ErrorState } from "@/components/error-state";
+import { QueryErrorState } from "@/components/error-state";
 import { CopyIcon } from "@/components/icons";
+import { dangerGhostClasses } from "@/components/row-actions";
 import type { MembersList } from "@/lib/api-types";
 import { errorMessage } from "@/lib/errors";
 import { formatDate, formatRelative } from "@/lib/format";
@@ -68,12 +69,7 @@ export function MembersView() {
           <Skeleton className="h-40" />
         </div>
       ) : list.isError ? (
-        <ErrorState
-          title="Members could not be loaded"
-          error={list.error}
-          onRetry={() => void list.refetch()}
-          retrying={list.isRefetching}
-        />
+        <QueryErrorState title="Members could not be loaded" query={list} />
       ) : (
         <div className="space-y-8">
           <MembersTable data={list.data} />
@@ -125,70 +121,63 @@ function MembersTable({ data }: { data: MembersList }) {
       <h2 id="members-heading" className="mb-3 text-base font-semibold text-slate-900">
         People <span className="font-normal text-slate-500">({data.members.length})</span>
       </h2>
-      <TableContainer>
-        <Table>
-          <THead>
-            <tr>
-              <TH>Name</TH>
-              <TH className="w-48">Role</TH>
-              <TH>Joined</TH>
-              {admin ? (
-                <TH className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TH>
-              ) : null}
-            </tr>
-          </THead>
-          <TBody>
-            {data.members.map((member) => {
-              const changing = changeRole.isPending && changeRole.variables.memberId === member.id;
-              return (
-                <TR key={member.id}>
-                  <TD>
-                    <p className="font-medium text-slate-900">{member.name}</p>
-                    <p className="text-xs text-slate-500">{member.email}</p>
-                  </TD>
-                  <TD>
-                    {admin ? (
-                      <Select
-                        aria-label={`Role of ${member.name}`}
-                        value={changing ? changeRole.variables.role : member.role}
-                        disabled={changing || (member.role === "owner" && data.myRole !== "owner")}
-                        onChange={(e) => changeRole.mutate({ memberId: member.id, role: e.target.value as Role })}
-                        options={roleOptions(data.myRole).concat(
-                          member.role === "owner" && data.myRole !== "owner"
-                            ? [{ value: "owner", label: ROLE_LABELS.owner }]
-                            : [],
-                        )}
-                      />
-                    ) : (
-                      <Badge tone={member.role === "owner" ? "accent" : "neutral"}>{ROLE_LABELS[member.role]}</Badge>
+      <DataTable
+        head={
+          <>
+            <TH>Name</TH>
+            <TH className="w-48">Role</TH>
+            <TH>Joined</TH>
+            {admin ? <THActions /> : null}
+          </>
+        }
+      >
+        {data.members.map((member) => {
+          const changing = changeRole.isPending && changeRole.variables.memberId === member.id;
+          return (
+            <TR key={member.id}>
+              <TD>
+                <p className="font-medium text-slate-900">{member.name}</p>
+                <p className="text-xs text-slate-500">{member.email}</p>
+              </TD>
+              <TD>
+                {admin ? (
+                  <Select
+                    aria-label={`Role of ${member.name}`}
+                    value={changing ? changeRole.variables.role : member.role}
+                    disabled={changing || (member.role === "owner" && data.myRole !== "owner")}
+                    onChange={(e) => changeRole.mutate({ memberId: member.id, role: e.target.value as Role })}
+                    options={roleOptions(data.myRole).concat(
+                      member.role === "owner" && data.myRole !== "owner"
+                        ? [{ value: "owner", label: ROLE_LABELS.owner }]
+                        : [],
                     )}
-                  </TD>
-                  <TD>
-                    <time dateTime={member.createdAt} className="whitespace-nowrap">
-                      {formatDate(member.createdAt)}
-                    </time>
-                  </TD>
-                  {admin ? (
-                    <TD className="text-right">
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Remove ${member.name}`}
-                        className="text-red-700 hover:bg-red-50 hover:text-red-800"
-                        onClick={() => setRemoving(member)}
-                      >
-                        Remove
-                      </Button>
-                    </TD>
-                  ) : null}
-                </TR>
-              );
-            })}
-          </TBody>
-        </Table>
-      </TableContainer>
+                  />
+                ) : (
+                  <Badge tone={member.role === "owner" ? "accent" : "neutral"}>{ROLE_LABELS[member.role]}</Badge>
+                )}
+              </TD>
+              <TD>
+                <time dateTime={member.createdAt} className="whitespace-nowrap">
+                  {formatDate(member.createdAt)}
+                </time>
+              </TD>
+              {admin ? (
+                <TDActions>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Remove ${member.name}`}
+                    className={dangerGhostClasses}
+                    onClick={() => setRemoving(member)}
+                  >
+                    Remove
+                  </Button>
+                </TDActions>
+              ) : null}
+            </TR>
+          );
+        })}
+      </DataTable>
       <dl className="mt-3 grid gap-x-6 gap-y-1 text-xs text-slate-500 sm:grid-cols-2">
         {ROLES.map((role) => (
           <div key={role} className="flex gap-1.5">
@@ -275,9 +264,7 @@ function InviteCard({ myRole }: { myRole: Role }) {
           </Button>
         </form>
         {invite.isError ? (
-          <p role="alert" className="mt-4 rounded-control bg-red-50 px-3 py-2 text-sm text-red-700">
-            {errorMessage(invite.error)}
-          </p>
+          <Alert className="mt-4">{errorMessage(invite.error)}</Alert>
         ) : null}
         {created ? (
           <div className="mt-5 rounded-control border border-accent-200 bg-accent-50/60 p-4">
@@ -325,45 +312,40 @@ function InvitationsCard({ invitations }: { invitations: Invitation[] }) {
           No open invitations. Links you create appear here until they are used, expire or are revoked.
         </p>
       ) : (
-        <TableContainer>
-          <Table>
-            <THead>
-              <tr>
-                <TH>For</TH>
-                <TH>Role</TH>
-                <TH>Expires</TH>
-                <TH className="text-right">
-                  <span className="sr-only">Actions</span>
-                </TH>
-              </tr>
-            </THead>
-            <TBody>
-              {invitations.map((invitation) => (
-                <TR key={invitation.id}>
-                  <TD>{invitation.email ?? <span className="text-slate-500">Anyone with the link</span>}</TD>
-                  <TD>
-                    <Badge>{ROLE_LABELS[invitation.role]}</Badge>
-                  </TD>
-                  <TD>
-                    <time dateTime={invitation.expiresAt}>{formatRelative(invitation.expiresAt)}</time>
-                  </TD>
-                  <TD className="space-x-1 text-right whitespace-nowrap">
-                    {invitation.token ? <CopyButton text={inviteLink(origin, invitation.token)} /> : null}
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      aria-label={`Revoke invitation${invitation.email ? ` for ${invitation.email}` : ""}`}
-                      loading={revoke.isPending && revoke.variables.invitationId === invitation.id}
-                      onClick={() => revoke.mutate({ invitationId: invitation.id })}
-                    >
-                      Revoke
-                    </Button>
-                  </TD>
-                </TR>
-              ))}
-            </TBody>
-          </Table>
-        </TableContainer>
+        <DataTable
+          head={
+            <>
+              <TH>For</TH>
+              <TH>Role</TH>
+              <TH>Expires</TH>
+              <THActions />
+            </>
+          }
+        >
+          {invitations.map((invitation) => (
+            <TR key={invitation.id}>
+              <TD>{invitation.email ?? <span className="text-slate-500">Anyone with the link</span>}</TD>
+              <TD>
+                <Badge>{ROLE_LABELS[invitation.role]}</Badge>
+              </TD>
+              <TD>
+                <time dateTime={invitation.expiresAt}>{formatRelative(invitation.expiresAt)}</time>
+              </TD>
+              <TDActions className="space-x-1">
+                {invitation.token ? <CopyButton text={inviteLink(origin, invitation.token)} /> : null}
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Revoke invitation${invitation.email ? ` for ${invitation.email}` : ""}`}
+                  loading={revoke.isPending && revoke.variables.invitationId === invitation.id}
+                  onClick={() => revoke.mutate({ invitationId: invitation.id })}
+                >
+                  Revoke
+                </Button>
+              </TDActions>
+            </TR>
+          ))}
+        </DataTable>
       )}
     </section>
   );
