@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "./audit";
-import { notFound, type Scope } from "./scope";
+import { findInWorkspace, notFound, type Scope } from "./scope";
 
 const HeaderMap = z.record(z.string().min(1).max(200), z.string().max(4000));
 
@@ -51,14 +51,8 @@ function toPublic(row: typeof connections.$inferSelect) {
   };
 }
 
-async function findConnection(scope: Scope, connectionId: string) {
-  const [row] = await scope.db
-    .select()
-    .from(connections)
-    .where(and(eq(connections.id, connectionId), eq(connections.workspaceId, scope.workspaceId)))
-    .limit(1);
-  if (!row) throw notFound("The connection");
-  return row;
+function findConnection(scope: Scope, connectionId: string) {
+  return findInWorkspace(scope, connections, { id: connections.id, workspace: connections.workspaceId }, connectionId, "The connection");
 }
 
 export async function listConnections(scope: Scope) {

@@ -3,16 +3,10 @@ import { emptyFlow, upgradeFlow, validateFlow, type Flow, type FlowProblem } fro
 import { TRPCError } from "@trpc/server";
 import { and, desc, eq, max } from "drizzle-orm";
 import { recordAudit } from "./audit";
-import { notFound, type Scope } from "./scope";
+import { findInWorkspace, notFound, type Scope } from "./scope";
 
-async function findFlow(scope: Scope, flowId: string) {
-  const [flow] = await scope.db
-    .select()
-    .from(flows)
-    .where(and(eq(flows.id, flowId), eq(flows.workspaceId, scope.workspaceId)))
-    .limit(1);
-  if (!flow) throw notFound("The flow");
-  return flow;
+function findFlow(scope: Scope, flowId: string) {
+  return findInWorkspace(scope, flows, { id: flows.id, workspace: flows.workspaceId }, flowId, "The flow");
 }
 
 /** An old document always opens: upgrade it when we can, keep it as stored when we cannot. */

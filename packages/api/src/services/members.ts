@@ -4,7 +4,7 @@ import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { hasRole } from "../trpc";
 import { recordAudit } from "./audit";
-import { notFound, type Scope } from "./scope";
+import { findInWorkspace, notFound, type Scope } from "./scope";
 
 const INVITATION_DAYS = 7;
 
@@ -70,14 +70,8 @@ export async function revokeInvitation(scope: Scope, invitationId: string) {
   return { id: row.id };
 }
 
-async function findMember(scope: Scope, memberId: string) {
-  const [row] = await scope.db
-    .select()
-    .from(members)
-    .where(and(eq(members.id, memberId), eq(members.organizationId, scope.workspaceId)))
-    .limit(1);
-  if (!row) throw notFound("The member");
-  return row;
+function findMember(scope: Scope, memberId: string) {
+  return findInWorkspace(scope, members, { id: members.id, workspace: members.organizationId }, memberId, "The member");
 }
 
 async function otherOwnerCount(db: Pick<Database, "select">, workspaceId: string, exceptMemberId: string): Promise<number> {
