@@ -3,4 +3,5 @@ export * from "./registry";
 export * from "./validate";
 export * from "./upgrade";
 export * from "./edit";
+export { plainIssueMessage } from "./issue-messages";
 export { fixtureFlow, fixtureKinds, fixtureRegistry } from "./testing/fixture-registry";

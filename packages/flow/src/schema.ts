@@ -17,6 +17,9 @@ export const KindIdSchema = z
 
 export const PositionSchema = z.object({ x: z.number(), y: z.number() });
 
+/** What a node does with a record it cannot process: fail the run, drop it (recording the error), or send it to its `error` output. */
+export const ErrorPolicySchema = z.enum(["fail", "skip", "route"]);
+
 export const NodeSchema = z.object({
   id: FlowIdSchema,
   kind: KindIdSchema,
@@ -25,6 +28,8 @@ export const NodeSchema = z.object({
   position: PositionSchema,
   config: z.record(z.string(), z.unknown()).default(() => ({})),
   disabled: z.boolean().optional(),
+  /** What this node does with a record it cannot process; unset means the flow's `settings.errorPolicy`. */
+  onError: ErrorPolicySchema.optional(),
 });
 
 export const EdgeSchema = z.object({
@@ -44,8 +49,6 @@ function isKnownTimezone(timezone: string): boolean {
     return false;
   }
 }
-
-export const ErrorPolicySchema = z.enum(["fail", "skip", "route"]);
 
 export const FlowSettingsSchema = z.object({
   batchSize: z.int().min(1).max(100_000).default(1000),

@@ -242,6 +242,41 @@ describe("validateFlow", () => {
     expect(problems[0]?.message).toContain("has no outputs");
   });
 
+  it("error port: any node with inputs has the implicit “error” output, and a node may choose its own error policy", () => {
+    const result = validateFlow(
+      flowWith((f) => {
+        f.nodes[2]!.onError = "route";
+        f.nodes.push(node("failed", "destination.fixture", "Failed rows"));
+        f.edges.push({ id: "e-err", source: "in-stock", sourcePort: "error", target: "failed" });
+        f.edges.push({ id: "e-src-err", source: "products", sourcePort: "error", target: "failed" });
+      }),
+      fixtureRegistry,
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.flow?.nodes[2]?.onError).toBe("route");
+    expect(problemsOf(flowWith((f) => ((f.nodes[2] as { onError?: unknown }).onError = "ignore")))).toEqual([
+      expect.objectContaining({ code: "schema", nodeId: "in-stock", path: ["nodes", 2, "onError"] }),
+    ]);
+  });
+
+  it("error port: a trigger receives no records, so a connection from its “error” output is refused", () => {
+    const problems = problemsOf(
+      flowWith((f) => {
+        f.nodes.push(node("failed", "destination.fixture", "Failed rows"));
+        f.edges.push({ id: "e-err", source: "start", sourcePort: "error", target: "failed" });
+      }),
+    );
+    expect(problems).toEqual([
+      {
+        code: "unknown_port",
+        message: expect.stringContaining("“Start” receives no records, so it has no error output. Connect it from “out” instead."),
+        edgeId: "e-err",
+        nodeId: "start",
+        path: ["edges", 3, "sourcePort"],
+      },
+    ]);
+  });
+
   it("trigger_has_input: a connection into a trigger (and no port problem on top)", () => {
     const problems = problemsOf(flowWith((f) => f.edges.push({ id: "back", source: "in-stock", sourcePort: "discarded", target: "start" })));
     expect(problems).toEqual([

@@ -4,6 +4,12 @@ import { clause, plainIssueMessage } from "./issue-messages";
 import type { KindRegistry } from "./registry";
 import { FlowSchema, type Flow, type FlowEdge, type FlowNode } from "./schema";
 
+/**
+ * The implicit output of every node that has inputs: records it could not process go there when its
+ * error policy is "route". Kinds do not list it in their outputs.
+ */
+export const ERROR_PORT = "error";
+
 export const FLOW_PROBLEM_CODES = [
   "schema",
   "duplicate_node_id",
@@ -239,7 +245,20 @@ function edgeProblems(flow: Flow, registry: KindRegistry): FlowProblem[] {
     }
 
     const sourceKind = source && registry.get(source.kind);
-    if (source && sourceKind && !sourceKind.outputs.includes(edge.sourcePort)) {
+    if (source && sourceKind && edge.sourcePort === ERROR_PORT && !sourceKind.outputs.includes(ERROR_PORT)) {
+      // Every node that receives records has the implicit error output; a node with no inputs (a trigger) has none.
+      if (sourceKind.inputs.length === 0) {
+        problems.push({
+          code: "unknown_port",
+          message:
+            `${connection} leaves through output “${ERROR_PORT}”, but ${nodeName(source)} receives no records, so it has no error output. ` +
+            portAdvice("from", sourceKind.outputs),
+          edgeId: edge.id,
+          nodeId: source.id,
+          path: ["edges", i, "sourcePort"],
+        });
+      }
+    } else if (source && sourceKind && !sourceKind.outputs.includes(edge.sourcePort)) {
       problems.push({
         code: "unknown_port",
         message:

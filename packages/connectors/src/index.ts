@@ -1,0 +1,3 @@
+export * from "./formats/index";
+export * from "./postgres/index";
+export * from "./http/index";

@@ -1,0 +1,410 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { Flow, FlowInput } from "@flowgate/flow";
+import { fixture } from "./fixtures";
+import { allFakeKinds, fakeServices, type FakeServices } from "./fixtures/kinds";
+import type { Checkpoint, CheckpointPort } from "./execute";
+import { createMemoryState, fakeImplementation, runTestFlow, type TestRunOptions } from "./testing";
+
+function checkpoints(onSave?: (checkpoint: Checkpoint) => void): CheckpointPort & { saved: Checkpoint[] } {
+  const saved: Checkpoint[] = [];
+  return {
+    saved,
+    async save(checkpoint) {
+      saved.push(structuredClone(checkpoint));
+      onSave?.(checkpoint);
+    },
+  };
+}
+
+function run(flow: Flow, options: Partial<TestRunOptions<FakeServices>> = {}) {
+  const services = options.services ?? fakeServices();
+  return runTestFlow<FakeServices>({ flow, implementations: allFakeKinds, services, ...options }).then((report) => ({
+    ...report,
+    services,
+  }));
+}
+
+const skus = (records: { sku?: unknown }[] | undefined) => (records ?? []).map((record) => record.sku);
+
+describe("runFlow: records through the graph", () => {
+  it("counts records in and out per node and port, per edge, and keeps the first samples", async () => {
+    const report = await run(fixture("sync-numbers"), { sampleSize: 5 });
+    expect(report.status).toBe("succeeded");
+    expect(report.batches).toBe(3);
+    expect(report.recordsRead).toBe(25);
+    expect(report.cursor).toBe(25);
+    expect(report.edges).toEqual({ "e-start": 0, "e-numbers": 25, "e-double": 25, "e-kept": 13, "e-discarded": 12 });
+    const counts = Object.fromEntries(Object.entries(report.nodes).map(([id, { in: received, out, errors }]) => [id, { in: received, out, errors }]));
+    expect(counts).toEqual({
+      start: { in: 0, out: {}, errors: 0 },
+      numbers: { in: 0, out: { out: 25 }, errors: 0 },
+      double: { in: 25, out: { out: 25 }, errors: 0 },
+      even: { in: 25, out: { kept: 13, discarded: 12 }, errors: 0 },
+      store: { in: 13, out: {}, errors: 0 },
+      rejects: { in: 12, out: {}, errors: 0 },
+    });
+    expect(report.nodes["double"]!.ms).toBeGreaterThanOrEqual(0);
+    // Multi-port routing: multiples of four (after doubling: the even ids) to the store, the rest aside.
+    expect(skus(report.services.written.get("store"))).toEqual(Array.from({ length: 13 }, (_, i) => `SKU-${i * 2}`));
+    expect(skus(report.services.written.get("rejects"))).toEqual(Array.from({ length: 12 }, (_, i) => `SKU-${i * 2 + 1}`));
+    expect(report.samples["even"]).toEqual({
+      kept: [0, 2, 4, 6, 8].map((i) => ({ sku: `SKU-${i}`, n: i * 2 })),
+      discarded: [1, 3, 5, 7, 9].map((i) => ({ sku: `SKU-${i}`, n: i * 2 })),
+    });
+    expect(report.samples["numbers"]!["out"]).toHaveLength(5);
+    expect(report.errors).toEqual([]);
+  });
+
+  it("gives a node with several incoming connections their records together, once per batch", async () => {
+    const flow = fixture("sync-numbers", (f) => f.edges.push({ id: "e-also", source: "even", sourcePort: "discarded", target: "store" }));
+    const report = await run(flow);
+    expect(report.nodes["store"]!.in).toBe(25);
+    expect(report.services.maxBatch).toBe(10);
+    // Three batches into two destinations: six calls, not nine.
+    expect(report.services.destinationCalls).toBe(6);
+  });
+
+  it("skips a node that receives nothing in a batch, but still lets it finish, and its finish output flows on", async () => {
+    const flow = fixture("check-prices", (f) => {
+      f.nodes.find((n) => n.id === "check")!.config = {};
+      f.nodes.push({ id: "tally", kind: "transform.tally", kindVersion: 1, label: "Tally failures", position: { x: 0, y: 0 } });
+      f.edges = f.edges.filter((e) => e.id !== "e-error");
+      f.edges.push({ id: "e-error", source: "check", sourcePort: "error", target: "tally" }, { id: "e-tally", source: "tally", target: "failures" });
+    });
+    const report = await run(flow);
+    expect(report.status).toBe("succeeded");
+    expect(report.nodes["tally"]).toMatchObject({ in: 0, out: { out: 1 } });
+    expect(report.services.written.get("failures")).toEqual([{ sku: "TOTAL", n: -1, seen: 0, complete: true }]);
+  });
+
+  it("gives nodes the run's expressions through their context", async () => {
+    const computed = fakeImplementation({
+      id: "transform.computed",
+      configSchema: z.object({ expression: z.string() }),
+      async execute(ctx, batch) {
+        const expression = ctx.expressions.compile(ctx.config.expression);
+        const out = [];
+        for (const record of batch) out.push({ sku: record["sku"], value: await expression.evaluate(record) });
+        return { ports: { out } };
+      },
+    });
+    const flow = structuredClone(fixture("sync-numbers"));
+    Object.assign(flow.nodes.find((n) => n.id === "double")!, { kind: "transform.computed", config: { expression: "n * 10 + 1" } });
+    const report = await run(flow, { implementations: [...allFakeKinds, computed], sampleSize: 2 });
+    expect(report.samples["double"]!["out"]).toEqual([
+      { sku: "SKU-0", value: 1 },
+      { sku: "SKU-1", value: 11 },
+    ]);
+  });
+
+  it("a node that returns nothing fails the run with a message naming it", async () => {
+    const broken = fakeImplementation({ id: "transform.double", label: "Broken", execute: () => undefined as never });
+    const report = await run(fixture("sync-numbers"), { implementations: [...allFakeKinds.filter((k) => k.definition.id !== "transform.double"), broken] });
+    expect(report.status).toBe("failed");
+    expect(report.error).toMatchObject({ nodeId: "double", message: expect.stringContaining("Node “Double” (kind “transform.double”) returned no records") });
+  });
+
+  it("lets every node finish after the last batch, in order, and sends what finish returns downstream", async () => {
+    const report = await run(fixture("tally"));
+    const written = report.services.written.get("store")!;
+    expect(written).toHaveLength(36);
+    expect(written.at(-1)).toEqual({ sku: "TOTAL", n: -1, seen: 35, complete: true });
+    expect(report.edges["e-tally"]).toBe(36);
+    expect(report.nodes["check"]).toMatchObject({ in: 36, out: { out: 36 } });
+  });
+});
+
+describe("runFlow: error policies", () => {
+  it("fail: the run fails naming the node, the record and its key, and the cause", async () => {
+    const saves = checkpoints();
+    const report = await run(fixture("check-prices"), { checkpoint: saves });
+    expect(report.status).toBe("failed");
+    expect(report.error).toEqual({
+      message: "Node “Check prices” failed on record 4 of batch 1 (key “SKU-3”): price 3 is not a number",
+      nodeId: "check",
+      record: { batchIndex: 0, index: 3, key: "SKU-3" },
+    });
+    // The failed batch reached no destination and was not checkpointed.
+    expect(report.services.written.size).toBe(0);
+    expect(saves.saved).toEqual([]);
+    expect(report.batches).toBe(0);
+    expect(report.recordsRead).toBe(10);
+  });
+
+  it("skip: the record is dropped and the error recorded with node, batch, index and key", async () => {
+    const report = await run(fixture("check-prices", (f) => (f.settings!.errorPolicy = "skip")));
+    expect(report.status).toBe("succeeded_with_errors");
+    expect(report.errorCount).toBe(2);
+    expect(report.errors).toEqual([
+      { nodeId: "check", label: "Check prices", batchIndex: 0, index: 3, key: "SKU-3", message: "price 3 is not a number", handling: "skipped" },
+      { nodeId: "check", label: "Check prices", batchIndex: 1, index: 7, key: "SKU-17", message: "price 17 is not a number", handling: "skipped" },
+    ]);
+    expect(report.nodes["check"]).toMatchObject({ in: 30, out: { out: 28 }, errors: 2 });
+    expect(report.services.written.get("store")).toHaveLength(28);
+    expect(report.edges["e-error"]).toBe(0);
+  });
+
+  it("skip: keeps the first hundred errors and counts them all", async () => {
+    const flow = fixture("check-prices", (f) => {
+      f.settings!.errorPolicy = "skip";
+      f.nodes.find((n) => n.id === "numbers")!.config = { count: 300 };
+      f.nodes.find((n) => n.id === "check")!.config = { failIds: Array.from({ length: 250 }, (_, i) => i) };
+    });
+    const report = await run(flow);
+    expect(report.errorCount).toBe(250);
+    expect(report.errors).toHaveLength(100);
+    expect(report.services.written.get("store")).toHaveLength(50);
+  });
+
+  it("route: the record, with _error, goes out of the node's error port; the node's own policy wins over the flow's", async () => {
+    const report = await run(fixture("check-prices", (f) => (f.nodes.find((n) => n.id === "check")!.onError = "route")));
+    expect(report.status).toBe("succeeded_with_errors");
+    expect(report.services.written.get("failures")).toEqual([
+      { id: 3, sku: "SKU-3", n: 3, _error: { node: "check", label: "Check prices", message: "price 3 is not a number", key: "SKU-3" } },
+      { id: 17, sku: "SKU-17", n: 17, _error: { node: "check", label: "Check prices", message: "price 17 is not a number", key: "SKU-17" } },
+    ]);
+    expect(report.nodes["check"]).toMatchObject({ out: { out: 28, error: 2 }, errors: 2 });
+    expect(report.edges).toMatchObject({ "e-ok": 28, "e-error": 2 });
+    expect(report.errors.map((e) => e.handling)).toEqual(["routed", "routed"]);
+  });
+
+  it("a node that throws fails the run with a message naming it; earlier batches stay checkpointed", async () => {
+    const saves = checkpoints();
+    const flow = fixture("check-prices", (f) => (f.nodes.find((n) => n.id === "check")!.config = { throwOnId: 12 }));
+    const report = await run(flow, { checkpoint: saves });
+    expect(report.status).toBe("failed");
+    expect(report.error).toEqual({ message: "Node “Check prices” failed: the price service is down", nodeId: "check" });
+    expect(saves.saved.map((c) => c.cursor)).toEqual([10]);
+    expect(report.cursor).toBe(10);
+    expect(report.batches).toBe(1);
+    expect(report.services.written.get("store")).toHaveLength(10);
+  });
+
+  it("a setting that fails its kind's schema fails the run before any batch, naming the node and the field", async () => {
+    const flow = structuredClone(fixture("sync-numbers"));
+    flow.nodes.find((n) => n.id === "even")!.config = { by: 0 };
+    const report = await run(flow);
+    expect(report.status).toBe("failed");
+    expect(report.error).toEqual({
+      message: "Node “Keep multiples of four”: the setting “by” must be at least 1. Open the node and correct this setting.",
+      nodeId: "even",
+      field: "by",
+    });
+    expect(report.recordsRead).toBe(0);
+    expect(report.services.written.size).toBe(0);
+  });
+
+  it("a flow the engine cannot plan is a failed run with the planner's message", async () => {
+    const report = await runTestFlow({ flow: fixture("sync-numbers"), implementations: allFakeKinds.slice(0, 2) });
+    expect(report.status).toBe("failed");
+    expect(report.error?.message).toContain("Node “Save to store” uses kind “destination.recorder”, which this Flowgate cannot run");
+    expect(report.error?.nodeId).toBe("store");
+  });
+});
+
+describe("runFlow: checkpoints, state and resuming", () => {
+  it("checkpoints after each batch with its cursor, counts and staged state, then once more when done", async () => {
+    const saves = checkpoints();
+    const report = await run(fixture("tally"), { checkpoint: saves });
+    expect(report.status).toBe("succeeded");
+    expect(saves.saved.map(({ batchIndex, cursor, done }) => ({ batchIndex, cursor, done }))).toEqual([
+      { batchIndex: 0, cursor: 10, done: false },
+      { batchIndex: 1, cursor: 20, done: false },
+      { batchIndex: 2, cursor: 30, done: false },
+      { batchIndex: 3, cursor: 35, done: false },
+      { batchIndex: 3, cursor: 35, done: true },
+    ]);
+    expect(saves.saved.map((c) => c.state)).toEqual([
+      { tally: { set: [["seen", 10]], delete: [] } },
+      { tally: { set: [["seen", 20]], delete: [] } },
+      { tally: { set: [["seen", 30]], delete: [] } },
+      { tally: { set: [["seen", 35]], delete: [] } },
+      {},
+    ]);
+    expect(saves.saved[1]!.counts).toMatchObject({ batches: 2, recordsRead: 20, edges: { "e-numbers": 20 } });
+    expect(report.state.committed("tally")).toEqual({ seen: 35 });
+  });
+
+  it("a failed batch commits none of its state", async () => {
+    const saves = checkpoints();
+    const state = createMemoryState();
+    const flow = fixture("tally", (f) => (f.nodes.find((n) => n.id === "check")!.config = { throwOnId: 25 }));
+    const report = await run(flow, { checkpoint: saves, state });
+    expect(report.status).toBe("failed");
+    expect(saves.saved).toHaveLength(2);
+    // The tally staged 30 while the third batch went through; the failure threw it away.
+    expect(state.committed("tally")).toEqual({ seen: 20 });
+    expect(state.pending()).toEqual({});
+  });
+
+  it("a checkpoint that cannot be saved rejects the run (the runtime retries it) and commits nothing", async () => {
+    const state = createMemoryState();
+    const failing: CheckpointPort = {
+      async save(checkpoint) {
+        if (checkpoint.batchIndex === 1) throw new Error("connection lost");
+      },
+    };
+    await expect(run(fixture("tally"), { checkpoint: failing, state })).rejects.toThrow("connection lost");
+    expect(state.committed("tally")).toEqual({ seen: 10 });
+  });
+
+  it("resumes from a checkpoint's cursor: reads only the rest, and goes on counting", async () => {
+    const state = createMemoryState();
+    const first = checkpoints();
+    const flow = fixture("tally", (f) => (f.nodes.find((n) => n.id === "check")!.config = { throwOnId: 25 }));
+    await run(flow, { checkpoint: first, state });
+    const last = first.saved.at(-1)!;
+
+    const services = fakeServices();
+    const resumed = await run(fixture("tally"), { state, services, resumeFrom: last });
+    expect(resumed.status).toBe("succeeded");
+    const written = services.written.get("store")!;
+    expect(skus(written)).toEqual([...Array.from({ length: 15 }, (_, i) => `SKU-${i + 20}`), "TOTAL"]);
+    expect(written.at(-1)).toMatchObject({ seen: 35 });
+    expect(resumed.batches).toBe(4);
+    expect(resumed.recordsRead).toBe(35);
+    expect(resumed.edges["e-numbers"]).toBe(35);
+    expect(resumed.cursor).toBe(35);
+  });
+
+  it("a run resumed from its final checkpoint has nothing left to do", async () => {
+    const saves = checkpoints();
+    await run(fixture("tally"), { checkpoint: saves });
+    const services = fakeServices();
+    const again = await run(fixture("tally"), { services, resumeFrom: saves.saved.at(-1)! });
+    expect(again.status).toBe("succeeded");
+    expect(services.written.size).toBe(0);
+    expect(again.recordsRead).toBe(35);
+  });
+
+  it("stops at the next batch boundary when aborted: cancelled, the batch in flight completed and checkpointed, no finish", async () => {
+    const controller = new AbortController();
+    const saves = checkpoints((checkpoint) => {
+      if (checkpoint.batchIndex === 0) controller.abort();
+    });
+    const report = await run(fixture("tally"), { checkpoint: saves, signal: controller.signal });
+    expect(report.status).toBe("cancelled");
+    expect(report.batches).toBe(1);
+    expect(report.cursor).toBe(10);
+    expect(saves.saved.map((c) => c.done)).toEqual([false]);
+    expect(skus(report.services.written.get("store"))).not.toContain("TOTAL");
+
+    const already = new AbortController();
+    already.abort();
+    const never = await run(fixture("tally"), { signal: already.signal });
+    expect(never).toMatchObject({ status: "cancelled", batches: 0, recordsRead: 0 });
+  });
+});
+
+describe("runFlow: stopping early", () => {
+  /** A source of endless batches of `{ sku }`, which notes when it is closed and honours the signal. */
+  function endless() {
+    const log = { closed: false, batches: 0 };
+    const source = fakeImplementation({
+      id: "source.endless",
+      async *read(ctx, { batchSize }) {
+        try {
+          for (let i = 0; ; i++) {
+            if (log.batches === 3) {
+              // A read in flight when the run is cancelled: a real source aborts its request.
+              await new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(new Error("request aborted"))));
+            }
+            log.batches += 1;
+            yield { records: Array.from({ length: batchSize }, (_, j) => ({ sku: `S-${i}-${j}` })), cursor: i + 1 };
+          }
+        } finally {
+          log.closed = true;
+        }
+      },
+    });
+    // The fixture validator does not know this kind; the engine is given it below.
+    const flow = structuredClone(fixture("sync-numbers"));
+    flow.nodes.find((n) => n.id === "numbers")!.kind = "source.endless";
+    return { log, flow, implementations: [...allFakeKinds, source] };
+  }
+
+  it("closes the source when a dry run reaches its limit", async () => {
+    const { log, flow, implementations } = endless();
+    const report = await run(flow, { implementations, run: { mode: "dry-run" }, dryRunLimit: 25 });
+    expect(report.recordsRead).toBe(25);
+    expect(log).toEqual({ closed: true, batches: 3 });
+  });
+
+  it("a read aborted by cancelling is a cancelled run, not a failed one", async () => {
+    const { log, flow, implementations } = endless();
+    const controller = new AbortController();
+    const saves = checkpoints((checkpoint) => {
+      if (checkpoint.batchIndex === 2) setTimeout(() => controller.abort(), 5);
+    });
+    const report = await run(flow, { implementations, checkpoint: saves, signal: controller.signal });
+    expect(report.status).toBe("cancelled");
+    expect(report.error).toBeUndefined();
+    expect(report.cursor).toBe(3);
+    expect(report.batches).toBe(3);
+    expect(log.closed).toBe(true);
+  });
+});
+
+describe("runFlow: dry run", () => {
+  it("reads only the first records, asks destinations what they would write, and writes and checkpoints nothing", async () => {
+    const saves = checkpoints();
+    const services = fakeServices([{ sku: "SKU-2", n: 3 }]);
+    const flow = fixture("sync-numbers", (f) => (f.nodes.find((n) => n.id === "rejects")!.kind = "destination.blind"));
+    const report = await run(flow, { services, checkpoint: saves, run: { mode: "dry-run" }, dryRunLimit: 7 });
+    expect(report.status).toBe("succeeded");
+    expect(report.recordsRead).toBe(7);
+    expect(report.edges).toEqual({ "e-start": 0, "e-numbers": 7, "e-double": 7, "e-kept": 4, "e-discarded": 3 });
+    expect(report.planned).toEqual({
+      store: [
+        { op: "create", key: "SKU-0", after: { sku: "SKU-0", n: 0 } },
+        { op: "update", key: "SKU-2", before: { sku: "SKU-2", n: 3 }, after: { sku: "SKU-2", n: 4 } },
+        { op: "create", key: "SKU-4", after: { sku: "SKU-4", n: 8 } },
+        { op: "create", key: "SKU-6", after: { sku: "SKU-6", n: 12 } },
+      ],
+    });
+    expect(report.notPreviewable).toEqual({ rejects: expect.stringContaining("“Save rejects” cannot preview") });
+    expect(services.destinationCalls).toBe(0);
+    expect(services.written.size).toBe(0);
+    expect(saves.saved).toEqual([]);
+  });
+
+  it("cuts a batch at the limit, keeps no state, and tells finishing nodes the source was cut short", async () => {
+    const state = createMemoryState();
+    const report = await run(fixture("tally"), { state, run: { mode: "dry-run" }, dryRunLimit: 15 });
+    expect(report.recordsRead).toBe(15);
+    expect(report.batches).toBe(2);
+    expect(report.planned?.["store"]?.at(-1)).toEqual({
+      op: "create",
+      key: "TOTAL",
+      after: { sku: "TOTAL", n: -1, seen: 15, complete: false },
+    });
+    expect(state.committed("tally")).toEqual({});
+    expect(state.pending()).toEqual({});
+  });
+
+  it("defaults to the first 100 records", async () => {
+    const flow = fixture("sync-numbers", (f) => (f.nodes.find((n) => n.id === "numbers")!.config = { count: 5000 }));
+    const report = await run(flow, { run: { mode: "dry-run" } });
+    expect(report.recordsRead).toBe(100);
+  });
+});
+
+describe("runFlow: memory", () => {
+  it("pushes a million records through map and filter one batch at a time, keeping only bounded samples", async () => {
+    const flow = fixture("sync-numbers", (f: FlowInput) => {
+      f.nodes.find((n) => n.id === "numbers")!.config = { count: 1_000_000 };
+      f.settings!.batchSize = 1000;
+    });
+    const report = await run(flow);
+    expect(report.status).toBe("succeeded");
+    expect(report.recordsRead).toBe(1_000_000);
+    expect(report.batches).toBe(1000);
+    expect(report.nodes["even"]!.out).toEqual({ kept: 500_000, discarded: 500_000 });
+    // No node ever received more than one batch at once.
+    expect(report.services.maxBatch).toBeLessThanOrEqual(1000);
+    for (const byPort of Object.values(report.samples)) {
+      for (const records of Object.values(byPort)) expect(records.length).toBeLessThanOrEqual(20);
+    }
+  });
+});

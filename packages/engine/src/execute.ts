@@ -1,0 +1,518 @@
+import { ERROR_PORT, plainIssueMessage, type Flow } from "@flowgate/flow";
+import type {
+  BatchOutput,
+  Expressions,
+  FlowRecord,
+  ImplementationRegistry,
+  Json,
+  LogLevel,
+  NodeContext,
+  PlannedWrite,
+  RoutedError,
+  RunInfo,
+} from "./contract";
+import { planFlow, PlanError, type ExecutionPlan, type PlannedNode, type SkippedReason } from "./plan";
+import type { StagedStateWrites, StatePort } from "./state";
+
+/** Counts for one node, cumulative over the run (and over the runs it resumed). */
+export interface NodeCounts {
+  in: number;
+  out: Record<string, number>;
+  errors: number;
+  ms: number;
+}
+
+/** What a checkpoint carries so that a resumed run goes on counting where it stopped. Plain JSON. */
+export interface RunCounts {
+  batches: number;
+  recordsRead: number;
+  /** Per-record errors of all nodes (skipped and routed; a "fail" error ends the run). */
+  errors: number;
+  nodes: Record<string, NodeCounts>;
+  edges: Record<string, number>;
+}
+
+export interface Checkpoint {
+  /** Index (from 0) of the last source batch that went all the way through the graph; -1 before the first. */
+  batchIndex: number;
+  /** The source's cursor after that batch; undefined when no batch was read yet. */
+  cursor: Json | undefined;
+  counts: RunCounts;
+  /** State the batch staged; store it in the same transaction as the checkpoint. */
+  state: StagedStateWrites;
+  /** True for the checkpoint after the nodes' `finish`: the run has nothing left to do. */
+  done: boolean;
+}
+
+export interface CheckpointPort {
+  /**
+   * Stores the checkpoint durably (with its state writes, in one transaction). If it throws, the run
+   * stops and `runFlow` rejects with that error: the run is not failed, it can resume from the last
+   * checkpoint that was saved.
+   */
+  save(checkpoint: Checkpoint): Promise<void>;
+}
+
+export interface ResumePoint {
+  cursor: Json | undefined;
+  batchIndex: number;
+  counts: RunCounts;
+  done?: boolean;
+}
+
+export interface RecordErrorReport {
+  nodeId: string;
+  label: string;
+  /** The source batch the record was in (from 0); -1 after the last batch (in or from a node's `finish`). */
+  batchIndex: number;
+  /** The record's index in the batch the node received (from 0); -1 for `finish`. */
+  index: number;
+  key?: string;
+  message: string;
+  /** What happened to the record: dropped, or sent to the node's error port. */
+  handling: "skipped" | "routed";
+}
+
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  nodeId?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface RunOptions<Services = unknown> {
+  flow: Flow;
+  implementations: ImplementationRegistry;
+  services: Services;
+  run: RunInfo;
+  state: StatePort;
+  checkpoint?: CheckpointPort;
+  resumeFrom?: ResumePoint;
+  signal?: AbortSignal;
+  expressions: Expressions;
+  log?: (entry: LogEntry) => void;
+  /** Records kept per node and output port for the report (default 20). */
+  sampleSize?: number;
+  /** Dry run: records read before stopping (default 100). */
+  dryRunLimit?: number;
+  /** The trigger that started the run, when the flow has several (see `planFlow`). */
+  triggerNodeId?: string;
+}
+
+export type RunStatus = "succeeded" | "succeeded_with_errors" | "failed" | "cancelled";
+
+export interface RunFailure {
+  message: string;
+  nodeId?: string;
+  /** For an invalid node setting: its path in the node's config, e.g. `fields.0.target`. */
+  field?: string;
+  /** For a record that failed under the "fail" policy. */
+  record?: { batchIndex: number; index: number; key?: string };
+}
+
+export interface RunReport {
+  status: RunStatus;
+  error?: RunFailure;
+  batches: number;
+  recordsRead: number;
+  nodes: Record<string, NodeCounts>;
+  edges: Record<string, number>;
+  /** Number of per-record errors (skipped or routed) over the whole run. */
+  errorCount: number;
+  /** The first 100 per-record errors of this run. */
+  errors: RecordErrorReport[];
+  /** The first `sampleSize` records per node and output port. */
+  samples: Record<string, Record<string, FlowRecord[]>>;
+  /** Dry run: per destination, what it would create, update and delete. */
+  planned?: Record<string, PlannedWrite[]>;
+  /** Dry run: destinations that cannot say what they would write, with the reason. */
+  notPreviewable?: Record<string, string>;
+  /** The cursor after the last batch that went all the way through (where a resume starts). */
+  cursor: Json | undefined;
+  /** Nodes that did not run, and why (disabled, behind a disabled node, not connected). */
+  skipped: { nodeId: string; reason: SkippedReason }[];
+}
+
+export const DEFAULT_SAMPLE_SIZE = 20;
+export const DEFAULT_DRY_RUN_LIMIT = 100;
+export const MAX_REPORTED_ERRORS = 100;
+
+/** A run that cannot go on: says which node, and where it can, which field or record. */
+export class RunError extends Error {
+  override readonly name = "RunError";
+  readonly failure: RunFailure;
+  constructor(failure: RunFailure, options?: { cause?: unknown }) {
+    super(failure.message, options);
+    this.failure = failure;
+  }
+}
+
+/** The checkpoint port failed: the caller's storage, not the flow. `runFlow` rejects with the cause. */
+class CheckpointFailed extends Error {
+  constructor(readonly original: unknown) {
+    super("checkpoint failed");
+  }
+}
+
+/**
+ * Runs a flow: reads the source batch by batch, pushes each batch through the graph in topological
+ * order, checkpoints after each one, then lets every node finish. Memory is bounded by the batch: only
+ * counts, the first samples and the first errors are kept.
+ *
+ * Resolves with a report for everything the flow itself causes (bad settings, a failing node or
+ * record, cancellation). Rejects only when the checkpoint port fails, so that the runtime can retry
+ * the job and resume from the last saved checkpoint.
+ */
+export async function runFlow<Services>(options: RunOptions<Services>): Promise<RunReport> {
+  return new FlowRun(options).start();
+}
+
+class FlowRun<Services> {
+  private readonly dryRun: boolean;
+  private readonly sampleSize: number;
+  private readonly signal: AbortSignal;
+  private readonly counts: RunCounts;
+  private readonly errors: RecordErrorReport[] = [];
+  private readonly samples: Record<string, Record<string, FlowRecord[]>> = {};
+  private readonly planned: Record<string, PlannedWrite[]> = {};
+  private readonly notPreviewable: Record<string, string> = {};
+  private plan: ExecutionPlan | undefined;
+  private contexts = new Map<string, NodeContext<unknown, Services>>();
+  private cursor: Json | undefined;
+  private batchIndex: number;
+  /** Records waiting at each node for the batch being pushed through: one array per incoming delivery. */
+  private inbox = new Map<string, FlowRecord[][]>();
+
+  constructor(private readonly options: RunOptions<Services>) {
+    this.dryRun = options.run.mode === "dry-run";
+    this.sampleSize = options.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+    this.signal = options.signal ?? new AbortController().signal;
+    this.counts = options.resumeFrom
+      ? structuredClone(options.resumeFrom.counts)
+      : { batches: 0, recordsRead: 0, errors: 0, nodes: {}, edges: {} };
+    this.cursor = options.resumeFrom?.cursor;
+    this.batchIndex = options.resumeFrom?.batchIndex ?? -1;
+  }
+
+  async start(): Promise<RunReport> {
+    try {
+      const plan = (this.plan = planFlow(this.options.flow, this.options.implementations, {
+        ...(this.options.triggerNodeId !== undefined && { triggerNodeId: this.options.triggerNodeId }),
+      }));
+      for (const node of plan.order) this.counts.nodes[node.id] ??= { in: 0, out: {}, errors: 0, ms: 0 };
+      for (const node of plan.order) for (const edge of node.inputs) this.counts.edges[edge.id] ??= 0;
+      this.contexts = this.createContexts(plan);
+
+      if (this.options.resumeFrom?.done) return this.report(this.finalStatus());
+      if (this.signal.aborted) return this.report("cancelled");
+      const complete = await this.readAll(plan);
+      if (complete === "cancelled") return this.report("cancelled");
+      await this.finishAll(plan, complete);
+      return this.report(this.finalStatus());
+    } catch (error) {
+      this.options.state.discard();
+      if (error instanceof CheckpointFailed) throw error.original;
+      // A node that stopped because the run was cancelled (its request aborted) did not fail.
+      if (this.signal.aborted && !(error instanceof RunError && error.failure.record)) return this.report("cancelled");
+      if (error instanceof RunError) return this.fail(error.failure);
+      if (error instanceof PlanError) {
+        return this.fail({ message: error.message, ...(error.nodeId !== undefined && { nodeId: error.nodeId }) });
+      }
+      // A bug in the engine itself: still a report, with the cause, rather than a lost run.
+      return this.fail({ message: `The run stopped on an unexpected error: ${describe(error)}` });
+    }
+  }
+
+  private createContexts(plan: ExecutionPlan): Map<string, NodeContext<unknown, Services>> {
+    const contexts = new Map<string, NodeContext<unknown, Services>>();
+    for (const node of plan.order) {
+      const nodeInfo = { id: node.id, label: node.label, kind: node.kind };
+      contexts.set(node.id, {
+        node: nodeInfo,
+        run: this.options.run,
+        config: parseConfig(node),
+        state: this.options.state.forNode(node.id),
+        services: this.options.services,
+        expressions: this.options.expressions,
+        signal: this.signal,
+        log: (level, message, data) =>
+          this.options.log?.({ level, message, nodeId: node.id, ...(data !== undefined && { data }) }),
+      });
+    }
+    return contexts;
+  }
+
+  /** Returns whether the source was read to its end, or "cancelled". */
+  private async readAll(plan: ExecutionPlan): Promise<boolean | "cancelled"> {
+    const producer = plan.producer;
+    const limit = this.dryRun ? (this.options.dryRunLimit ?? DEFAULT_DRY_RUN_LIMIT) : undefined;
+    const stream = producer.implementation.read!(this.contexts.get(producer.id)!, {
+      cursor: this.cursor,
+      batchSize: this.options.flow.settings.batchSize,
+      ...(limit !== undefined && { limit }),
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    let exhausted = false;
+    try {
+      while (true) {
+        if (limit !== undefined && this.counts.recordsRead >= limit) return false;
+        const started = performance.now();
+        let next: IteratorResult<{ records: FlowRecord[]; cursor: Json }>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          exhausted = true;
+          throw this.nodeFailure(producer, error);
+        } finally {
+          this.counts.nodes[producer.id]!.ms += performance.now() - started;
+        }
+        if (next.done) {
+          exhausted = true;
+          return true;
+        }
+        let records = next.value.records;
+        if (limit !== undefined && records.length > limit - this.counts.recordsRead) {
+          records = records.slice(0, limit - this.counts.recordsRead);
+        }
+        const batchIndex = this.batchIndex + 1;
+        this.counts.recordsRead += records.length;
+        this.inbox = new Map();
+        this.deliver(producer, plan.producerPort, records);
+        for (const node of plan.order) {
+          const input = this.take(node.id);
+          if (input) await this.process(node, input, batchIndex);
+        }
+        this.counts.batches += 1;
+        await this.commit(batchIndex, next.value.cursor, false);
+        if (this.signal.aborted) return "cancelled";
+      }
+    } finally {
+      // Stopping early (limit, cancel, failure) lets the source close its connection or file.
+      if (!exhausted) await iterator.return?.();
+    }
+  }
+
+  private async finishAll(plan: ExecutionPlan, complete: boolean): Promise<void> {
+    this.inbox = new Map();
+    for (const node of plan.order) {
+      const input = this.take(node.id);
+      // Records the nodes before it sent from their own finish: batch index -1 in errors.
+      if (input) await this.process(node, input, -1);
+      const finish = node.implementation.finish;
+      // A destination's finish writes (closes a file, flushes a buffer); a dry run writes nothing.
+      if (!finish || (this.dryRun && node.isDestination)) continue;
+      const started = performance.now();
+      let output: BatchOutput | void;
+      try {
+        output = await finish.call(node.implementation, this.contexts.get(node.id)!, { complete });
+      } catch (error) {
+        throw this.nodeFailure(node, error, "while finishing");
+      } finally {
+        this.counts.nodes[node.id]!.ms += performance.now() - started;
+      }
+      if (output) this.route(node, output, [], "finish");
+    }
+    await this.commit(this.batchIndex, this.cursor, true);
+  }
+
+  private async process(node: PlannedNode, batch: FlowRecord[], batchIndex: number): Promise<void> {
+    const counts = this.counts.nodes[node.id]!;
+    const ctx = this.contexts.get(node.id)!;
+    counts.in += batch.length;
+    const started = performance.now();
+    let output: BatchOutput;
+    try {
+      if (this.dryRun && node.isDestination) {
+        output = await this.preview(node, ctx, batch);
+      } else {
+        output = await node.implementation.execute!(ctx, batch);
+      }
+    } catch (error) {
+      throw this.nodeFailure(node, error);
+    } finally {
+      counts.ms += performance.now() - started;
+    }
+    this.route(node, output, batch, batchIndex);
+  }
+
+  private async preview(node: PlannedNode, ctx: NodeContext<unknown, Services>, batch: FlowRecord[]): Promise<BatchOutput> {
+    const plan = node.implementation.plan;
+    if (!plan) {
+      this.notPreviewable[node.id] =
+        `“${node.label}” cannot preview what it would write; in a real run it receives the records counted on its input.`;
+      return { ports: {} };
+    }
+    const writes = await plan.call(node.implementation, ctx, batch);
+    (this.planned[node.id] ??= []).push(...writes);
+    return { ports: {} };
+  }
+
+  /** Applies the node's error policy, then sends each port's records down its edges. */
+  private route(node: PlannedNode, output: BatchOutput, batch: FlowRecord[], batchIndex: number | "finish"): void {
+    if (typeof output !== "object" || output === null || typeof output.ports !== "object" || output.ports === null) {
+      throw new RunError({
+        message: `Node “${node.label}” (kind “${node.kind}”) returned no records at all, not even empty ports. This is a bug in that kind; please report it.`,
+        nodeId: node.id,
+      });
+    }
+    const routed: FlowRecord[] = [];
+    for (const error of output.errors ?? []) {
+      const index = batchIndex === "finish" ? -1 : error.index;
+      const record = batch[index];
+      const key = error.key;
+      if (node.errorPolicy === "fail") {
+        const where =
+          batchIndex === "finish"
+            ? "while finishing"
+            : batchIndex === -1
+              ? `on record ${index + 1} of those sent after the last batch`
+              : `on record ${index + 1} of batch ${batchIndex + 1}`;
+        throw new RunError({
+          message: `Node “${node.label}” failed ${where}${key !== undefined ? ` (key “${key}”)` : ""}: ${error.message}`,
+          nodeId: node.id,
+          record: { batchIndex: batchIndex === "finish" ? -1 : batchIndex, index, ...(key !== undefined && { key }) },
+        });
+      }
+      this.counts.errors += 1;
+      this.counts.nodes[node.id]!.errors += 1;
+      if (this.errors.length < MAX_REPORTED_ERRORS) {
+        this.errors.push({
+          nodeId: node.id,
+          label: node.label,
+          batchIndex: batchIndex === "finish" ? -1 : batchIndex,
+          index,
+          ...(key !== undefined && { key }),
+          message: error.message,
+          handling: node.errorPolicy === "route" ? "routed" : "skipped",
+        });
+      }
+      if (node.errorPolicy === "route") {
+        const _error: RoutedError = { node: node.id, label: node.label, message: error.message, ...(key !== undefined && { key }) };
+        routed.push({ ...record, _error });
+      }
+    }
+    for (const port in output.ports) this.deliver(node, port, output.ports[port]!);
+    if (routed.length > 0) this.deliver(node, ERROR_PORT, routed);
+  }
+
+  private deliver(node: PlannedNode, port: string, records: FlowRecord[]): void {
+    const out = this.counts.nodes[node.id]!.out;
+    out[port] = (out[port] ?? 0) + records.length;
+    if (records.length === 0) return;
+    this.sample(node.id, port, records);
+    for (const edge of node.outputs[port] ?? []) {
+      this.counts.edges[edge.id] = (this.counts.edges[edge.id] ?? 0) + records.length;
+      const waiting = this.inbox.get(edge.target);
+      if (waiting) waiting.push(records);
+      else this.inbox.set(edge.target, [records]);
+    }
+  }
+
+  /** The concatenation of what reached a node this batch, or undefined when nothing did. */
+  private take(nodeId: string): FlowRecord[] | undefined {
+    const waiting = this.inbox.get(nodeId);
+    if (!waiting) return undefined;
+    this.inbox.delete(nodeId);
+    return waiting.length === 1 ? waiting[0] : waiting.flat();
+  }
+
+  private sample(nodeId: string, port: string, records: FlowRecord[]): void {
+    if (this.sampleSize <= 0) return;
+    const byPort = (this.samples[nodeId] ??= {});
+    const kept = (byPort[port] ??= []);
+    for (let i = 0; i < records.length && kept.length < this.sampleSize; i++) kept.push(copy(records[i]!));
+  }
+
+  private async commit(batchIndex: number, cursor: Json | undefined, done: boolean): Promise<void> {
+    this.batchIndex = batchIndex;
+    this.cursor = cursor;
+    // A dry run's staged state is discarded at the end; it never reaches a checkpoint.
+    if (this.dryRun) return;
+    const checkpoint: Checkpoint = {
+      batchIndex,
+      cursor,
+      counts: structuredClone(this.counts),
+      state: this.options.state.pending(),
+      done,
+    };
+    try {
+      await this.options.checkpoint?.save(checkpoint);
+    } catch (error) {
+      throw new CheckpointFailed(error);
+    }
+    this.options.state.markCommitted();
+  }
+
+  private nodeFailure(node: PlannedNode, error: unknown, when?: string): RunError {
+    if (error instanceof RunError) return error;
+    return new RunError(
+      { message: `Node “${node.label}” failed${when ? ` ${when}` : ""}: ${describe(error)}`, nodeId: node.id },
+      { cause: error },
+    );
+  }
+
+  private finalStatus(): RunStatus {
+    return this.counts.errors > 0 ? "succeeded_with_errors" : "succeeded";
+  }
+
+  private fail(failure: RunFailure): RunReport {
+    this.options.log?.({ level: "error", message: failure.message, ...(failure.nodeId !== undefined && { nodeId: failure.nodeId }) });
+    return { ...this.report("failed"), error: failure };
+  }
+
+  private report(status: RunStatus): RunReport {
+    if (this.dryRun) this.options.state.discard();
+    const nodes: Record<string, NodeCounts> = {};
+    for (const [id, counts] of Object.entries(this.counts.nodes)) {
+      nodes[id] = { ...counts, out: { ...counts.out }, ms: Math.round(counts.ms * 10) / 10 };
+    }
+    return {
+      status,
+      batches: this.counts.batches,
+      recordsRead: this.counts.recordsRead,
+      nodes,
+      edges: { ...this.counts.edges },
+      errorCount: this.counts.errors,
+      errors: this.errors,
+      samples: this.samples,
+      ...(this.dryRun && { planned: this.planned, notPreviewable: this.notPreviewable }),
+      cursor: this.cursor,
+      skipped: this.plan ? [...this.plan.skipped] : [],
+    };
+  }
+}
+
+/** Parses a node's config with its kind's schema; the first problem names the node and the field. */
+function parseConfig(node: PlannedNode): unknown {
+  const ours = new Set<string>();
+  const result = node.definition.configSchema.safeParse(node.node.config, {
+    error: (issue) => {
+      const message = plainIssueMessage(issue);
+      if (typeof message === "string") ours.add(message);
+      return message;
+    },
+  });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join(".");
+  const subject = field ? `Node “${node.label}”: the setting “${field}”` : `Node “${node.label}”: the settings`;
+  const what = issue.message.trim().replace(/\.$/, "");
+  throw new RunError({
+    message: `${ours.has(issue.message) ? `${subject} ${what}` : `${subject}: ${what}`}. Open the node and correct this setting.`,
+    nodeId: node.id,
+    ...(field && { field }),
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function copy(record: FlowRecord): FlowRecord {
+  try {
+    return structuredClone(record);
+  } catch {
+    return { ...record };
+  }
+}

@@ -1,0 +1,5 @@
+export * from "./contract";
+export * from "./state";
+export * from "./plan";
+export * from "./execute";
+export * from "./registry";
