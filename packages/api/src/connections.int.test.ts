@@ -89,7 +89,19 @@ describe("connection secrets", () => {
   it("reject settings that do not fit the kind, saying which field", async () => {
     await expect(owner.caller.connections.create({ kind: "http", name: "Bad", settings: { baseUrl: "ftp://x" } })).rejects.toThrow(/baseUrl: Enter a full http/);
     await expect(owner.caller.connections.create({ kind: "postgres", name: "Bad", settings: { host: "", database: "d", user: "u" } })).rejects.toThrow(/host/);
+    await expect(
+      owner.caller.connections.create({ kind: "http", name: "Bad", settings: { baseUrl: "https://x.example", auth: { type: "oauth2", tokenUrl: "https://x.example/token", clientId: "" } } }),
+    ).rejects.toThrow(/auth.clientId: Enter the client id/);
     expect((await owner.caller.connections.list()).map((c) => c.name)).not.toContain("Bad");
+    const { id } = await owner.caller.connections.create({
+      kind: "http",
+      name: "Supplier (OAuth2)",
+      settings: { baseUrl: "https://x.example", auth: { type: "oauth2", tokenUrl: "https://x.example/token", clientId: "flowgate" } },
+      secret: { clientSecret: CANARY },
+    });
+    const listed = (await owner.caller.connections.list()).find((c) => c.id === id);
+    expect(listed).toMatchObject({ hasSecret: true, settings: { auth: { type: "oauth2", clientId: "flowgate" } } });
+    expect(JSON.stringify(listed)).not.toContain(CANARY);
   });
 
   it("can be removed, and a deleted connection is gone", async () => {

@@ -13,8 +13,30 @@ export const ConnectionKindSchemas = {
     settings: z.object({
       baseUrl: z.url({ protocol: /^https?$/, error: "Enter a full http:// or https:// address, e.g. https://api.example.com" }),
       headers: HeaderMap.default({}),
+      // How requests authenticate; the secret part (token, password, key, client secret) is in `secret`.
+      auth: z
+        .discriminatedUnion("type", [
+          z.object({ type: z.literal("none") }),
+          z.object({ type: z.literal("bearer") }),
+          z.object({ type: z.literal("basic"), username: z.string().min(1, "Enter the user name") }),
+          z.object({ type: z.literal("api-key"), in: z.enum(["header", "query"]).default("header"), name: z.string().min(1, "Enter the header or parameter name") }),
+          z.object({
+            type: z.literal("oauth2"),
+            tokenUrl: z.url({ protocol: /^https?$/, error: "Enter the token endpoint's full address" }),
+            clientId: z.string().min(1, "Enter the client id"),
+            scope: z.string().optional(),
+          }),
+        ])
+        .optional(),
     }),
-    secret: z.object({ authorization: z.string().max(8000).optional(), headers: HeaderMap.optional() }),
+    secret: z.object({
+      authorization: z.string().max(8000).optional(),
+      token: z.string().max(8000).optional(),
+      password: z.string().max(1000).optional(),
+      apiKey: z.string().max(8000).optional(),
+      clientSecret: z.string().max(8000).optional(),
+      headers: HeaderMap.optional(),
+    }),
   },
   postgres: {
     settings: z.object({
