@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -54,8 +55,12 @@ export function startDatabaseServer(
   dataDir: string,
   preferredPort: number,
 ): Promise<{ child: Child; connectionString: string; port: number } | { error: string }> {
-  const tsx = path.join(path.dirname(script), "../node_modules/tsx/dist/cli.mjs");
-  const child = spawn(process.execPath, [tsx, script, dataDir, String(preferredPort)], { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  // One process (tsx as a loader, not its CLI wrapper), so its exit is PostgreSQL's stop being done.
+  const child = spawn(process.execPath, ["--import", "tsx", script, dataDir, String(preferredPort)], {
+    cwd: path.join(path.dirname(script), ".."),
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
   const handle = asChild("db", child);
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
@@ -72,6 +77,16 @@ export function startDatabaseServer(
     });
     void handle.exited.then((code) => resolve({ error: `the database process exited (${code}) before PostgreSQL was ready. ${stderr.slice(-3).join(" ")}` }));
   });
+}
+
+/** Waits until a file is gone (PostgreSQL removes postmaster.pid as the last step of its shutdown). */
+export async function waitUntilGone(file: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(file)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
 }
 
 export async function runToEnd(name: string, command: string, args: string[], options: SpawnOptions): Promise<number> {

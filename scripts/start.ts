@@ -17,7 +17,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bold, dim, label, newestMtime, runToEnd, startDatabaseServer, startLabelled, waitForHttp, type Child } from "./processes";
+import { bold, dim, label, newestMtime, runToEnd, startDatabaseServer, startLabelled, waitForHttp, waitUntilGone, type Child } from "./processes";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -146,6 +146,9 @@ async function shutdown(code: number) {
     database.stop();
     await Promise.race([database.exited, new Promise((r) => setTimeout(r, 15_000))]);
     database.kill();
+    if (!(await waitUntilGone(path.join(dataDir, "pg", "data", "postmaster.pid"), 15_000))) {
+      console.error(label("db", "PostgreSQL did not confirm its stop; the next start will take it over."));
+    }
     console.log(label("db", "PostgreSQL stopped"));
   }
   process.exit(code);

@@ -1,6 +1,7 @@
 import { createSecretBox, type SecretBox } from "@flowgate/db/crypto";
 import { getDatabase, members, requireEnv, type Database, type Role } from "@flowgate/db";
-import { createKindRegistry, type KindRegistry } from "@flowgate/flow";
+import type { KindRegistry } from "@flowgate/flow";
+import { kindRegistry } from "@flowgate/nodes/definitions";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { and, asc, eq } from "drizzle-orm";
 import { getAuth, type Auth } from "./auth";
@@ -9,7 +10,7 @@ export interface ApiDeps {
   db: Database;
   auth: Auth;
   secrets: SecretBox;
-  /** The node kinds flows are validated against (packages/nodes provides them). */
+  /** The node kinds flows are validated against (packages/nodes in the product, a fixture registry in tests). */
   registry: KindRegistry;
 }
 
@@ -25,7 +26,7 @@ function getDefaultDeps(): ApiDeps {
     db: getDatabase().db,
     auth: getAuth(),
     secrets: createSecretBox(requireEnv("FLOWGATE_SECRET")),
-    registry: createKindRegistry([]),
+    registry: kindRegistry,
   };
   return defaultDeps;
 }

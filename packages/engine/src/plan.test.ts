@@ -155,3 +155,39 @@ describe("planFlow", () => {
     expect(fakeKindRegistry.get(numbersSource.definition.id)).toBe(numbersSource.definition);
   });
 });
+
+describe("ports that follow the config", () => {
+  it("accepts an edge from a port the kind derives from its config, and refuses one it does not", async () => {
+    const { z } = await import("zod");
+    const { fakeTrigger } = await import("./testing/index");
+    const router = fakeImplementation({
+      id: "filter.router",
+      category: "filter",
+      outputs: ["else"],
+      configSchema: z.object({ routes: z.array(z.string()) }),
+      execute: async (_ctx, batch) => ({ ports: { else: batch } }),
+    });
+    (router.definition as { outputsFor?: (config: unknown) => readonly string[] }).outputsFor = (config) => [...(config as { routes: string[] }).routes, "else"];
+    const source = fakeImplementation({ id: "source.gen", category: "source", read: async function* () {} });
+    const sink = fakeImplementation({ id: "destination.sink", category: "destination", execute: async () => ({ ports: {} }) });
+    const registry = createImplementationRegistry([fakeTrigger, source, router, sink]);
+    const flow = (port: string) =>
+      ({
+        schemaVersion: 1,
+        nodes: [
+          { id: "t", kind: fakeTrigger.definition.id, kindVersion: 1, label: "Start", position: { x: 0, y: 0 }, config: {} },
+          { id: "s", kind: "source.gen", kindVersion: 1, label: "Read", position: { x: 0, y: 0 }, config: {} },
+          { id: "r", kind: "filter.router", kindVersion: 1, label: "Route", position: { x: 0, y: 0 }, config: { routes: ["cheap", "dear"] } },
+          { id: "d", kind: "destination.sink", kindVersion: 1, label: "Write", position: { x: 0, y: 0 }, config: {} },
+        ],
+        edges: [
+          { id: "e1", source: "t", sourcePort: "out", target: "s", targetPort: "in" },
+          { id: "e2", source: "s", sourcePort: "out", target: "r", targetPort: "in" },
+          { id: "e3", source: "r", sourcePort: port, target: "d", targetPort: "in" },
+        ],
+        settings: { batchSize: 10, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" },
+      }) as Parameters<typeof planFlow>[0];
+    expect(planFlow(flow("cheap"), registry).nodes.get("r")?.outputs.cheap).toHaveLength(1);
+    expect(() => planFlow(flow("pricey"), registry)).toThrow(/output “pricey”/);
+  });
+});

@@ -225,6 +225,14 @@ function reachable(from: string[], flow: Pick<Flow, "edges">, enters: (nodeId: s
   return seen;
 }
 
+/** A kind's output ports; kinds whose ports follow their config (filter.route) say so with outputsFor. */
+function outputsOf(definition: NodeImplementation["definition"], node: FlowNode): readonly string[] {
+  if (!definition.outputsFor) return definition.outputs;
+  const config = definition.configSchema.safeParse(node.config);
+  // An unparsable config is reported by the run's config check, with its field.
+  return config.success ? definition.outputsFor(config.data) : definition.outputs;
+}
+
 function checkPorts(
   edge: PlannedEdge,
   nodes: ReadonlyMap<string, FlowNode>,
@@ -235,7 +243,7 @@ function checkPorts(
   const sourceDefinition = implementations.get(source.id)!.definition;
   const targetDefinition = implementations.get(target.id)!.definition;
   const implicitError = edge.sourcePort === ERROR_PORT && sourceDefinition.inputs.length > 0;
-  if (!sourceDefinition.outputs.includes(edge.sourcePort) && !implicitError) {
+  if (!outputsOf(sourceDefinition, source).includes(edge.sourcePort) && !implicitError) {
     throw new PlanError(
       `The connection from “${source.label}” to “${target.label}” leaves through output “${edge.sourcePort}”, which “${source.label}” does not have. Draw the connection again.`,
       [source.id],

@@ -16,6 +16,12 @@ export interface NodeKindDescriptor {
   readonly configSchema: z.ZodType;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
+  /**
+   * For a kind whose outputs depend on its settings (e.g. `filter.route`: one output per named route,
+   * plus `else`): the outputs of a node with this config, already parsed by `configSchema`. When
+   * present it replaces `outputs` for port checks; `outputs` still lists what every such node has.
+   */
+  outputsFor?(config: any): readonly string[];
 }
 
 export interface KindRegistry {

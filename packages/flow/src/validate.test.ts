@@ -242,6 +242,38 @@ describe("validateFlow", () => {
     expect(problems[0]?.message).toContain("has no outputs");
   });
 
+  it("unknown_port: a kind whose outputs come from its config (outputsFor) is checked against them", () => {
+    const router = {
+      id: "filter.router",
+      version: 1,
+      label: "Router",
+      category: "filter",
+      configSchema: z.object({ routes: z.array(z.string().min(1)).min(1) }),
+      inputs: ["in"],
+      outputs: ["else"],
+      outputsFor: (config: { routes: string[] }) => [...config.routes, "else"],
+    } as const;
+    const registry = createKindRegistry([...fixtureKinds, router]);
+    const doc = (routes: unknown, port: string) =>
+      flowWith((f) => {
+        f.nodes.push(node("route", "filter.router", "By stock", { routes }));
+        f.edges.push({ id: "e-in", source: "products", target: "route" });
+        f.edges.push({ id: "e-out", source: "route", sourcePort: port, target: "store" });
+      });
+    expect(validateFlow(doc(["cheap", "dear"], "dear"), registry).problems).toEqual([]);
+    expect(validateFlow(doc(["cheap", "dear"], "else"), registry).problems).toEqual([]);
+    expect(validateFlow(doc(["cheap"], "dear"), registry).problems).toEqual([
+      expect.objectContaining({
+        code: "unknown_port",
+        edgeId: "e-out",
+        nodeId: "route",
+        message: expect.stringContaining("only has the outputs “cheap”, “else”"),
+      }),
+    ]);
+    // A config that does not parse is reported on the node, not again on each of its connections.
+    expect(validateFlow(doc([], "dear"), registry).problems.map((p) => p.code)).toEqual(["invalid_config"]);
+  });
+
   it("error port: any node with inputs has the implicit “error” output, and a node may choose its own error policy", () => {
     const result = validateFlow(
       flowWith((f) => {

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { findCycles } from "./graph";
 import { clause, plainIssueMessage } from "./issue-messages";
-import type { KindRegistry } from "./registry";
+import type { KindRegistry, NodeKindDescriptor } from "./registry";
 import { FlowSchema, type Flow, type FlowEdge, type FlowNode } from "./schema";
 
 /**
@@ -213,6 +213,7 @@ function edgeProblems(flow: Flow, registry: KindRegistry): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const nodes = firstNodeById(flow);
   const seen = new Set<string>();
+  const outputsOf = nodeOutputs();
   const endName = (id: string) => {
     const node = nodes.get(id);
     return node ? nodeName(node) : `a node that is not in this flow (id “${id}”)`;
@@ -245,6 +246,7 @@ function edgeProblems(flow: Flow, registry: KindRegistry): FlowProblem[] {
     }
 
     const sourceKind = source && registry.get(source.kind);
+    const sourceOutputs = source && sourceKind && outputsOf(source, sourceKind);
     if (source && sourceKind && edge.sourcePort === ERROR_PORT && !sourceKind.outputs.includes(ERROR_PORT)) {
       // Every node that receives records has the implicit error output; a node with no inputs (a trigger) has none.
       if (sourceKind.inputs.length === 0) {
@@ -258,12 +260,12 @@ function edgeProblems(flow: Flow, registry: KindRegistry): FlowProblem[] {
           path: ["edges", i, "sourcePort"],
         });
       }
-    } else if (source && sourceKind && !sourceKind.outputs.includes(edge.sourcePort)) {
+    } else if (source && sourceKind && sourceOutputs && !sourceOutputs.includes(edge.sourcePort)) {
       problems.push({
         code: "unknown_port",
         message:
-          `${connection} leaves through output “${edge.sourcePort}”, but ${nodeName(source)} ${listPorts("output", sourceKind.outputs)} ` +
-          portAdvice("from", sourceKind.outputs),
+          `${connection} leaves through output “${edge.sourcePort}”, but ${nodeName(source)} ${listPorts("output", sourceOutputs)} ` +
+          portAdvice("from", sourceOutputs),
         edgeId: edge.id,
         nodeId: source.id,
         path: ["edges", i, "sourcePort"],
@@ -294,6 +296,22 @@ function edgeProblems(flow: Flow, registry: KindRegistry): FlowProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * A node's outputs: its kind's, or those its config defines (`outputsFor`). Undefined when they depend
+ * on a config that does not parse: that is reported on the node, and its connections are not judged.
+ */
+function nodeOutputs(): (node: FlowNode, kind: NodeKindDescriptor) => readonly string[] | undefined {
+  const byNode = new Map<FlowNode, readonly string[] | undefined>();
+  return (node, kind) => {
+    if (!kind.outputsFor) return kind.outputs;
+    if (!byNode.has(node)) {
+      const config = kind.configSchema.safeParse(node.config);
+      byNode.set(node, config.success ? kind.outputsFor(config.data) : undefined);
+    }
+    return byNode.get(node);
+  };
 }
 
 function listPorts(direction: "input" | "output", ports: readonly string[]): string {

@@ -1,0 +1,37 @@
+import type { NodeDefinition } from "@flowgate/engine";
+import { z } from "zod";
+import { CsvOptionsSchema } from "../source-http/definition";
+
+export const WEBHOOK_FORMATS = ["auto", "json", "ndjson", "csv", "xml"] as const;
+
+export const WebhookTriggerConfigSchema = z.object({
+  format: z
+    .enum(WEBHOOK_FORMATS, { message: "must be auto, JSON, NDJSON, CSV or XML" })
+    .default("auto")
+    .describe("“auto” reads the request's Content-Type (and, without one, whether the body starts like JSON or XML)."),
+  recordsPath: z
+    .string()
+    .trim()
+    .max(500)
+    .regex(/^[^\s]*$/, "must be a dotted path without spaces, such as data.items or order.lines.line")
+    .optional()
+    .describe("JSON: where the list is in a wrapped payload (data.items). XML: the record elements (orders.order)."),
+  csv: CsvOptionsSchema.optional(),
+});
+export type WebhookTriggerConfig = z.infer<typeof WebhookTriggerConfigSchema>;
+
+/**
+ * The request's address, secret and signature check belong to the runtime's webhook intake; this
+ * kind only says how the body becomes records.
+ */
+export const webhookTriggerDefinition = {
+  id: "trigger.webhook",
+  version: 1,
+  label: "When a webhook arrives",
+  description: "Starts the flow when another system sends data to the flow's web address; the data becomes the records.",
+  category: "trigger",
+  icon: "webhook",
+  configSchema: WebhookTriggerConfigSchema,
+  inputs: [],
+  outputs: ["out"],
+} as const satisfies NodeDefinition;
