@@ -19,10 +19,10 @@ export interface TestUser {
 }
 
 /** A real API over a fresh database: real better-auth sessions, real queries, no mocks. */
-export async function createTestApi() {
+export async function createTestApi(options: { registry?: ApiDeps["registry"] } = {}) {
   const database: TestDatabase = await createTestDatabase();
   const auth = createAuth({ db: database.db, secret: TEST_SECRET, baseURL: "http://localhost:3000" });
-  const deps: ApiDeps = { db: database.db, auth, secrets: createSecretBox(TEST_SECRET), registry: fixtureRegistry };
+  const deps: ApiDeps = { db: database.db, auth, secrets: createSecretBox(TEST_SECRET), registry: options.registry ?? fixtureRegistry };
   let counter = 0;
 
   async function signUp(name = `User ${++counter}`): Promise<TestUser> {

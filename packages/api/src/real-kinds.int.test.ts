@@ -1,0 +1,44 @@
+import { kindRegistry } from "@flowgate/nodes/definitions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApi, type TestUser } from "./testing";
+
+let api: Awaited<ReturnType<typeof createTestApi>>;
+let editor: TestUser;
+
+beforeAll(async () => {
+  api = await createTestApi({ registry: kindRegistry });
+  editor = await api.signUp("Rita");
+});
+afterAll(() => api.dispose());
+
+const node = (id: string, kind: string, config: unknown, x = 0) => ({ id, kind, kindVersion: 1, label: id, position: { x, y: 0 }, config });
+const flowWith = (mapExpression: string) => ({
+  schemaVersion: 1,
+  nodes: [
+    node("start", "trigger.schedule", { mode: "interval", every: 1, unit: "hours" }),
+    node("read", "source.http", { url: "https://supplier.example/products", pagination: { mode: "page" } }, 200),
+    node("map", "transform.map", { fields: [{ target: "gross", expression: mapExpression }] }, 400),
+    node("write", "destination.http", { url: "https://shop.example/products/{sku}", keyField: "sku" }, 600),
+  ],
+  edges: [
+    { id: "e1", source: "start", sourcePort: "out", target: "read", targetPort: "in" },
+    { id: "e2", source: "read", sourcePort: "out", target: "map", targetPort: "in" },
+    { id: "e3", source: "map", sourcePort: "out", target: "write", targetPort: "in" },
+  ],
+  settings: { batchSize: 1000, maxConcurrentRuns: 1, timezone: "Europe/Warsaw", errorPolicy: "fail" },
+});
+
+describe("flows with the real node kinds", () => {
+  it("report a JSONata syntax error at save time, with its node, field and position, and refuse to publish it", async () => {
+    const { id } = await editor.caller.flows.create({ name: "Prices with VAT" });
+    const { problems } = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("price * ") });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: "invalid_config", nodeId: "map", path: ["nodes", 2, "config", "fields", 0, "expression"] });
+    expect(problems[0]!.message).toMatch(/position \d+/);
+    await expect(editor.caller.flows.publish({ flowId: id })).rejects.toThrow(/position \d+/);
+
+    const fixed = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("$round(price * 1.23, 2)") });
+    expect(fixed.problems).toEqual([]);
+    expect((await editor.caller.flows.publish({ flowId: id })).number).toBe(1);
+  });
+});
