@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ExpressionError, checkExpression, compileExpression, expressionSchema } from "./index";
+import { ExpressionError, checkExpression, compileExpression, compileMapper, expressionSchema } from "./index";
 
 const product = {
   sku: "W-1",
@@ -296,5 +296,72 @@ describe("runaway expressions", () => {
     expect(error?.code).toBe("D1012");
     expect(ms).toBeLessThan(2_000);
     expect(await run("price * 2")).toBe(200);
+  });
+});
+
+describe("compileMapper", () => {
+  const fields = [
+    { target: "gross", source: "price * 1.23" },
+    { target: "rounded", source: "$round(price * 1.23, 2)" },
+    { target: "label", source: 'name & " (" & sku & ")"' },
+    { target: "upper", source: "$uppercase($trim(name))" },
+    { target: "cheap", source: "stock > 0 and price < 100" },
+    { target: "missing", source: "nothing.here" },
+  ];
+
+  it("computes every field as its own expression would", async () => {
+    const mapper = compileMapper(fields);
+    expect(mapper.fast).toBe(true);
+    const expected = Object.fromEntries(fields.map((f) => [f.target, compileExpression(f.source).evaluateSync?.(product)]));
+    expect(mapper.evaluateSync?.(product)).toStrictEqual(expected);
+    expect(await mapper.evaluate(product)).toStrictEqual(expected);
+    expect(Object.keys(expected)).toContain("missing");
+    expect(expected).toMatchObject({ rounded: 123, label: "  Widget \t Pro  (W-1)", upper: "WIDGET PRO", cheap: false });
+  });
+
+  it("takes an odd target name as a plain field", () => {
+    const mapper = compileMapper([{ target: "__proto__", source: "sku" }, { target: "a b", source: "price" }]);
+    const out = mapper.evaluateSync?.(product) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(out, "__proto__")?.value).toBe("W-1");
+    expect(out["a b"]).toBe(100);
+  });
+
+  it("names the failing field, with the expression's own error", async () => {
+    const mapper = compileMapper([{ target: "ok", source: "price" }, { target: "bad", source: '"a" + 1' }]);
+    const error = (() => {
+      try {
+        mapper.evaluateSync?.(product);
+      } catch (err) {
+        return err as ExpressionError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ExpressionError);
+    expect(error).toMatchObject({ code: "T2001", position: 5, target: "bad" });
+    expect(error?.message).toBe((await failure('"a" + 1')).message);
+    await expect(mapper.evaluate(product)).rejects.toMatchObject({ code: "T2001", target: "bad" });
+    expect(() => compileMapper([{ target: "broken", source: "price +" }])).toThrow(
+      expect.objectContaining({ code: "S0207", target: "broken" }),
+    );
+  });
+
+  it("falls back to JSONata for fields off the fast path, and for function bindings", async () => {
+    const mixed = compileMapper([{ target: "a", source: "price" }, { target: "b", source: "$sum(variants.price)" }]);
+    expect(mixed.fast).toBe(false);
+    expect(mixed.evaluateSync).toBeUndefined();
+    expect(await mixed.evaluate(product)).toStrictEqual({ a: 100, b: 3 });
+
+    const shadowed = compileMapper([{ target: "a", source: "price" }, { target: "b", source: "$uppercase(sku)" }]);
+    const bindings = { uppercase: (s: string) => `<${s}>` };
+    expect(await shadowed.evaluate(product, bindings)).toStrictEqual({ a: 100, b: "<W-1>" });
+    expect(() => shadowed.evaluateSync?.(product, bindings)).toThrow(expect.objectContaining({ code: "F0001", target: "b" }));
+  });
+
+  it("maps arrays and odd inputs as JSONata does", () => {
+    const mapper = compileMapper([{ target: "s", source: "sku" }, { target: "p", source: "price + 1" }]);
+    for (const input of [[{ sku: "a", price: 1 }, { sku: "b" }], "text", null, undefined, { sku: ["x", "y"], price: 2 }, { sku: [["x"]] }]) {
+      const expected = { s: compileExpression("sku").evaluateSync?.(input), p: compileExpression("price + 1").evaluateSync?.(input) };
+      expect(mapper.evaluateSync?.(input)).toStrictEqual(expected);
+    }
   });
 });

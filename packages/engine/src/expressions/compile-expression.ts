@@ -1,5 +1,6 @@
 import jsonata from "jsonata";
 import { ExpressionError, toExpressionError, type ExpressionLimits } from "./errors";
+import { FieldFailure, generateExpression, generateMapper } from "./codegen";
 import { compileFast, type FastProgram, type FastScope } from "./fast-compiler";
 import { NeedsJsonata, createSequence, isSequence } from "./semantics";
 
@@ -49,7 +50,13 @@ function parse(source: string, limits: ExpressionLimits): jsonata.Expression {
 
 /** Compiles an expression once; evaluate it per record. Throws `ExpressionError` on a syntax error. */
 export function compileExpression(source: string, options?: CompileOptions): CompiledExpression {
-  const limits = limitsOf(options);
+  return compileWithProgram(source, limitsOf(options)).compiled;
+}
+
+function compileWithProgram(
+  source: string,
+  limits: ExpressionLimits,
+): { compiled: CompiledExpression; program: FastProgram | undefined } {
   const expression = parse(source, limits);
   const program = compileFast(expression.ast(), limits.maxDepth);
 
@@ -62,37 +69,60 @@ export function compileExpression(source: string, options?: CompileOptions): Com
   };
 
   if (!program) {
-    return { source, fast: false, evaluate: evaluateWithJsonata };
+    return { compiled: { source, fast: false, evaluate: evaluateWithJsonata }, program };
   }
 
-  const runFast = fastRunner(program);
-  const evaluateSync = (input: unknown, bindings?: Record<string, unknown>): unknown => {
-    try {
-      return runFast(input, bindings);
-    } catch (err) {
-      if (err instanceof NeedsJsonata) {
-        throw new ExpressionError(
-          `Expression error: ${err.reason}, which only the asynchronous evaluate() supports`,
-          "F0001",
-          undefined,
-        );
+  // Generated JavaScript when the runtime allows it (it converts its own errors); the closures otherwise.
+  const needsJsonata = new WeakSet<object>();
+  const generated = generateExpression(program, (err) => {
+    const error = syncError(err, source, limits);
+    if (err instanceof NeedsJsonata) needsJsonata.add(error);
+    return error;
+  });
+  let evaluateSync: (input: unknown, bindings?: Record<string, unknown>) => unknown;
+  let evaluate: (input: unknown, bindings?: Record<string, unknown>) => Promise<unknown>;
+  if (generated) {
+    evaluateSync = generated;
+    evaluate = async (input, bindings) => {
+      try {
+        return generated(input, bindings);
+      } catch (err) {
+        if (needsJsonata.has(err as object)) return evaluateWithJsonata(input, bindings);
+        throw err;
       }
-      throw toExpressionError(err, source, limits);
-    }
-  };
-  return {
-    source,
-    fast: true,
-    evaluate: async (input, bindings) => {
+    };
+  } else {
+    const runFast = fastRunner(program);
+    evaluateSync = (input, bindings) => {
+      try {
+        return runFast(input, bindings);
+      } catch (err) {
+        throw syncError(err, source, limits);
+      }
+    };
+    evaluate = async (input, bindings) => {
       try {
         return runFast(input, bindings);
       } catch (err) {
         if (err instanceof NeedsJsonata) return evaluateWithJsonata(input, bindings);
         throw toExpressionError(err, source, limits);
       }
-    },
-    evaluateSync,
-  };
+    };
+  }
+  const compiled: CompiledExpression = { source, fast: true, evaluate, evaluateSync };
+  return { compiled, program };
+}
+
+/** What `evaluateSync` throws for what the fast path threw. */
+function syncError(err: unknown, source: string, limits: ExpressionLimits): ExpressionError {
+  if (err instanceof NeedsJsonata) {
+    return new ExpressionError(
+      `Expression error: ${err.reason}, which only the asynchronous evaluate() supports`,
+      "F0001",
+      undefined,
+    );
+  }
+  return toExpressionError(err, source, limits);
 }
 
 function fastRunner(program: FastProgram): (input: unknown, bindings?: Record<string, unknown>) => unknown {
@@ -117,6 +147,109 @@ function fastRunner(program: FastProgram): (input: unknown, bindings?: Record<st
     // JSONata takes one timestamp when an evaluation starts; `$now()` returns it however often called.
     scope.timestamp = usesNow ? Date.now() : 0;
     return evaluate(context, scope);
+  };
+}
+
+export interface MapperField {
+  /** The output field. */
+  target: string;
+  /** The expression computing it. */
+  source: string;
+}
+
+/**
+ * Several fields computed from one record: `{ [target]: value, ... }` with every target present (its
+ * value possibly undefined, JSONata's "nothing"), fields evaluated in order. Each value, and each error,
+ * is what that field's `compileExpression(source)` gives; an error also names its field in `target`.
+ */
+export interface CompiledMapper {
+  fields: readonly MapperField[];
+  /** True when every field runs on the fast path (as one generated function). */
+  fast: boolean;
+  evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Present only when `fast`; throws as `CompiledExpression.evaluateSync` does (`target` set). */
+  evaluateSync?: (input: unknown, bindings?: Record<string, unknown>) => Record<string, unknown>;
+}
+
+function withTarget(error: unknown, target: string): ExpressionError {
+  const base = error instanceof ExpressionError ? error : toExpressionError(error, "", DEFAULT_LIMITS);
+  const copy = new ExpressionError(base.message, base.code, base.position);
+  copy.target = target;
+  return copy;
+}
+
+/**
+ * Compiles the fields of a mapping once; evaluate it per record. Throws the first field's
+ * `ExpressionError` (with `target`) on a syntax error. One call per record instead of one per field,
+ * and, on the fast path, one generated function for all of them.
+ */
+export function compileMapper(fields: readonly MapperField[], options?: CompileOptions): CompiledMapper {
+  const limits = limitsOf(options);
+  const list = fields.map(({ target, source }) => ({ target, source }));
+  const compiled = list.map(({ target, source }) => {
+    try {
+      const { compiled: expression, program } = compileWithProgram(source, limits);
+      return { target, source, expression, program };
+    } catch (err) {
+      throw withTarget(err, target);
+    }
+  });
+
+  const evaluateEach = async (input: unknown, bindings?: Record<string, unknown>) => {
+    const entries: [string, unknown][] = [];
+    for (const field of compiled) {
+      try {
+        entries.push([field.target, await field.expression.evaluate(input, bindings)]);
+      } catch (err) {
+        throw withTarget(err, field.target);
+      }
+    }
+    return Object.fromEntries(entries);
+  };
+
+  const programs = compiled.map(({ target, program }) => (program ? { target, program } : undefined));
+  if (programs.some((p) => p === undefined)) {
+    return { fields: list, fast: false, evaluate: evaluateEach };
+  }
+  const fastFields = programs as { target: string; program: FastProgram }[];
+  const generated = generateMapper(fastFields);
+  const run =
+    generated ??
+    ((input: unknown, bindings?: Record<string, unknown>) => {
+      const entries: [string, unknown][] = [];
+      compiled.forEach((field, index) => {
+        try {
+          entries.push([field.target, field.expression.evaluateSync?.(input, bindings)]);
+        } catch (err) {
+          throw new FieldFailure(index, err);
+        }
+      });
+      return Object.fromEntries(entries);
+    });
+
+  const fail = (err: unknown): ExpressionError => {
+    if (!(err instanceof FieldFailure)) return toExpressionError(err, "", limits);
+    const field = compiled[err.index] as (typeof compiled)[number];
+    return withTarget(syncError(err.error, field.source, limits), field.target);
+  };
+  return {
+    fields: list,
+    fast: true,
+    evaluate: async (input, bindings) => {
+      try {
+        return run(input, bindings);
+      } catch (err) {
+        if (err instanceof FieldFailure && err.error instanceof NeedsJsonata) return evaluateEach(input, bindings);
+        throw fail(err);
+      }
+    },
+    evaluateSync: (input, bindings) => {
+      try {
+        return run(input, bindings);
+      } catch (err) {
+        throw fail(err);
+      }
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import jsonata from "jsonata";
 import { describe, expect, it } from "vitest";
-import { compileExpression } from "./index";
+import { compileExpression, compileMapper } from "./index";
 
 /**
  * The fast path against JSONata itself: generated records × generated expressions of the compiled
@@ -130,6 +130,27 @@ describe("fast path vs JSONata", () => {
         expect(fast, source).toStrictEqual(reference);
       }),
       { numRuns: 4000 },
+    );
+  }, 30_000);
+
+  it("agree field by field when mapped together", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(expression, { minLength: 1, maxLength: 4 }), input, bindings, async (sources, data, vars) => {
+        const fields = sources.map((source, i) => ({ target: `f${i}`, source }));
+        const mapped = await outcome(() => compileMapper(fields).evaluateSync?.(data, vars));
+        const entries: [string, unknown][] = [];
+        let reference: Outcome | undefined;
+        for (const { target, source } of fields) {
+          const one = await outcome(() => jsonata(source, { timeout: 1000, stack: 200 }).evaluate(data, vars));
+          if (!("value" in one)) {
+            reference = one;
+            break;
+          }
+          entries.push([target, one.value]);
+        }
+        expect(mapped, sources.join(" | ")).toStrictEqual(reference ?? { value: Object.fromEntries(entries) });
+      }),
+      { numRuns: 1000 },
     );
   }, 30_000);
 

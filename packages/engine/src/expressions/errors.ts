@@ -7,6 +7,8 @@ import type { RawExpressionError } from "./semantics";
  */
 export class ExpressionError extends Error {
   override readonly name = "ExpressionError";
+  /** Set by a mapper (`compileMapper`): the target field whose expression failed. */
+  declare target?: string;
   constructor(
     message: string,
     readonly code: string,

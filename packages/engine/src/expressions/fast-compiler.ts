@@ -37,6 +37,8 @@ export interface FastProgram {
   usesNow: boolean;
   /** Functions called, which a binding of the same name would shadow in JSONata. */
   calledFunctions: string[];
+  /** The syntax tree the closures were compiled from (known to be within the compiled subset). */
+  ast: unknown;
 }
 
 interface AstNode {
@@ -71,7 +73,7 @@ function isPlain(node: unknown): node is AstNode {
 class Decline extends Error {}
 
 /** Adds JSONata's error position and token to an error thrown by an operator. */
-function positioned(err: unknown, position: number | undefined, token: string): unknown {
+export function positioned(err: unknown, position: number | undefined, token: string): unknown {
   if (err !== null && typeof err === "object" && !(err instanceof NeedsJsonata)) {
     (err as RawExpressionError).position = position;
     (err as RawExpressionError).token = token;
@@ -376,7 +378,7 @@ export function compileFast(ast: unknown, maxDepth: number): FastProgram | undef
 
   try {
     const evaluate = compile(ast, 1);
-    return { evaluate, usesNow, calledFunctions: [...calledFunctions] };
+    return { evaluate, usesNow, calledFunctions: [...calledFunctions], ast };
   } catch (err) {
     if (err instanceof Decline) return undefined;
     throw err;

@@ -1,6 +1,9 @@
 export {
   compileExpression,
+  compileMapper,
   checkExpression,
+  type CompiledMapper,
+  type MapperField,
   type CompiledExpression,
   type CompileOptions,
   type ExpressionCheck,

@@ -271,7 +271,7 @@ export function toBoolean(arg: unknown): boolean | undefined {
   return result;
 }
 
-function stringToArray(str: string): string[] {
+export function stringToArray(str: string): string[] {
   const arr: string[] = [];
   for (const char of str) arr.push(char);
   return arr;
@@ -291,7 +291,7 @@ function substring(str: unknown, startArg: unknown, length: unknown): string | u
   return strArray.slice(start).join("");
 }
 
-function trim(str: unknown): string | undefined {
+export function trim(str: unknown): string | undefined {
   if (str === undefined) return undefined;
   const text = str as string;
   if (!needsWhitespaceNormalising(text)) {
@@ -362,8 +362,18 @@ function roundQuickly(arg: number, p: number): number | undefined {
   const shifted = arg * scale;
   const magnitude = Math.abs(shifted);
   if (!(magnitude < 2 ** 40)) return undefined;
-  const fraction = magnitude - Math.floor(magnitude);
-  if (Math.abs(fraction - 0.5) <= magnitude * 1e-12 + 1e-9) return undefined;
+  const whole = Math.floor(magnitude);
+  const fraction = magnitude - whole;
+  if (Math.abs(fraction - 0.5) <= magnitude * 1e-12 + 1e-9) {
+    // Near a tie c = whole + 0.5 (at most 14 significant digits, as c < 2^40 + 1). If `arg` is the double
+    // nearest to c / 10^p, its shortest decimal form is exactly c / 10^p (decimals of up to 15 significant
+    // digits map to distinct doubles), so JSONata shifts it to exactly c: a tie, rounded half to even.
+    // A few ulps off that double, it is not a tie but may still look like one after the shift: JSONata's way.
+    if (Math.abs(arg) !== (whole + 0.5) / scale) return undefined;
+    const even = whole % 2 === 0 ? whole : whole + 1;
+    const tie = (arg < 0 ? -even : even) / scale;
+    return Object.is(tie, -0) ? 0 : tie;
+  }
   const result = Math.round(shifted) / scale;
   return Object.is(result, -0) ? 0 : result;
 }
