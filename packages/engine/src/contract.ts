@@ -1,6 +1,6 @@
 import type { NodeCategory, NodeKindDescriptor } from "@flowgate/flow";
 import type { z } from "zod";
-import type { CompiledExpression } from "./expressions/index";
+import type { CompiledExpression, CompiledMapper, MapperField } from "./expressions/index";
 
 /**
  * The node-kind contract: what every kind in packages/nodes declares (definition, browser-safe)
@@ -100,6 +100,8 @@ export interface StateStore {
 export interface Expressions {
   /** Compiles once (fast path when it can, JSONata otherwise); throws ExpressionError with a position. */
   compile(source: string): CompiledExpression;
+  /** Several fields of one record in one call (one generated function on the fast path). */
+  compileMapper?(fields: readonly MapperField[]): CompiledMapper;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -148,13 +150,35 @@ export interface NodeImplementation<Config = unknown, Services = unknown> {
    * flows downstream like a batch. `complete` is false when the source was cut short (the record
    * limit of a dry run): a node must then not conclude anything from what it did not see (no deletions).
    * Errors returned here have no record; their `index` is ignored.
+   *
+   * A node with much to send (deletions of a large snapshot) returns an async iterable instead, of
+   * batches of at most `info.batchSize` records: each goes through the rest of the graph and is
+   * checkpointed before the next is asked for, so state staged before a `yield` commits with that
+   * batch's checkpoint. Stage only what the yielded batch stands for (a batch not yet yielded may
+   * never reach the destinations).
    */
-  finish?(ctx: NodeContext<Config, Services>, info: FinishInfo): Promise<BatchOutput | void>;
+  finish?(ctx: NodeContext<Config, Services>, info: FinishInfo): Promise<BatchOutput | void> | AsyncIterable<BatchOutput>;
+  /**
+   * The run stopped without finishing (a node failed, it was cancelled, or its checkpoint could not
+   * be saved): release what the node holds for this run, e.g. drop a half-written file. Called on
+   * every node that ran, after the run's staged state was discarded. Best effort: an error here is
+   * logged, and never changes the run's outcome.
+   */
+  abort?(ctx: NodeContext<Config, Services>, info: AbortInfo): Promise<void>;
 }
 
 export interface FinishInfo {
   /** True when the source was read to its end. */
   complete: boolean;
+  /** The flow's batch size: the most records one batch yielded by `finish` may hold. */
+  batchSize: number;
+}
+
+export interface AbortInfo {
+  /** Why the run stopped, as its report says it (for a cancelled run: that it was cancelled). */
+  error: { message: string; nodeId?: string };
+  /** True when someone cancelled the run, rather than something failing. */
+  cancelled: boolean;
 }
 
 /** Node implementations by kind id: the engine's half of the registry. */

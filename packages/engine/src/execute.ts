@@ -1,5 +1,6 @@
 import { ERROR_PORT, plainIssueMessage, type Flow } from "@flowgate/flow";
 import type {
+  AbortInfo,
   BatchOutput,
   Expressions,
   FlowRecord,
@@ -182,6 +183,8 @@ class FlowRun<Services> {
   private batchIndex: number;
   /** Records waiting at each node for the batch being pushed through: one array per incoming delivery. */
   private inbox = new Map<string, FlowRecord[][]>();
+  /** Nodes the run called (read, execute, plan or finish): the ones `abort` is called on if it stops. */
+  private readonly ran = new Set<string>();
 
   constructor(private readonly options: RunOptions<Services>) {
     this.dryRun = options.run.mode === "dry-run";
@@ -206,20 +209,24 @@ class FlowRun<Services> {
       if (this.options.resumeFrom?.done) return this.report(this.finalStatus());
       if (this.signal.aborted) return this.report("cancelled");
       const complete = await this.readAll(plan);
-      if (complete === "cancelled") return this.report("cancelled");
-      await this.finishAll(plan, complete);
+      if (complete === "cancelled") return await this.cancel();
+      if ((await this.finishAll(plan, complete)) === "cancelled") return await this.cancel();
       return this.report(this.finalStatus());
     } catch (error) {
       this.options.state.discard();
-      if (error instanceof CheckpointFailed) throw error.original;
+      if (error instanceof CheckpointFailed) {
+        // This attempt stops here; a resumed one starts its nodes afresh, so this one's must let go.
+        await this.abortNodes({ error: { message: `The checkpoint could not be saved: ${describe(error.original)}` }, cancelled: false });
+        throw error.original;
+      }
       // A node that stopped because the run was cancelled (its request aborted) did not fail.
-      if (this.signal.aborted && !(error instanceof RunError && error.failure.record)) return this.report("cancelled");
-      if (error instanceof RunError) return this.fail(error.failure);
+      if (this.signal.aborted && !(error instanceof RunError && error.failure.record)) return await this.cancel();
+      if (error instanceof RunError) return await this.fail(error.failure);
       if (error instanceof PlanError) {
-        return this.fail({ message: error.message, ...(error.nodeId !== undefined && { nodeId: error.nodeId }) });
+        return await this.fail({ message: error.message, ...(error.nodeId !== undefined && { nodeId: error.nodeId }) });
       }
       // A bug in the engine itself: still a report, with the cause, rather than a lost run.
-      return this.fail({ message: `The run stopped on an unexpected error: ${describe(error)}` });
+      return await this.fail({ message: `The run stopped on an unexpected error: ${describe(error)}` });
     }
   }
 
@@ -245,6 +252,7 @@ class FlowRun<Services> {
   /** Returns whether the source was read to its end, or "cancelled". */
   private async readAll(plan: ExecutionPlan): Promise<boolean | "cancelled"> {
     const producer = plan.producer;
+    this.ran.add(producer.id);
     const limit = this.dryRun ? (this.options.dryRunLimit ?? DEFAULT_DRY_RUN_LIMIT) : undefined;
     const stream = producer.implementation.read!(this.contexts.get(producer.id)!, {
       cursor: this.cursor,
@@ -292,32 +300,80 @@ class FlowRun<Services> {
     }
   }
 
-  private async finishAll(plan: ExecutionPlan, complete: boolean): Promise<void> {
+  /**
+   * Lets every node finish, in order. What a node's finish returns waits in the inbox for the nodes
+   * after it, which take it before their own finish; one checkpoint at the end commits it all. A
+   * finish that yields batches instead has each batch pushed through all the nodes after it and
+   * checkpointed (the inbox is then empty: everything staged so far reached the destinations), and
+   * can be cancelled between batches. Returns "cancelled" when it was.
+   */
+  private async finishAll(plan: ExecutionPlan, complete: boolean): Promise<void | "cancelled"> {
     this.inbox = new Map();
-    for (const node of plan.order) {
+    const batchSize = this.options.flow.settings.batchSize;
+    for (const [position, node] of plan.order.entries()) {
       const input = this.take(node.id);
       // Records the nodes before it sent from their own finish: batch index -1 in errors.
       if (input) await this.process(node, input, -1);
       const finish = node.implementation.finish;
       // A destination's finish writes (closes a file, flushes a buffer); a dry run writes nothing.
       if (!finish || (this.dryRun && node.isDestination)) continue;
-      const started = performance.now();
-      let output: BatchOutput | void;
-      try {
-        output = await finish.call(node.implementation, this.contexts.get(node.id)!, { complete });
-      } catch (error) {
-        throw this.nodeFailure(node, error, "while finishing");
-      } finally {
-        this.counts.nodes[node.id]!.ms += performance.now() - started;
+      this.ran.add(node.id);
+      const output = await this.timed(node, "while finishing", async () =>
+        finish.call(node.implementation, this.contexts.get(node.id)!, { complete, batchSize }),
+      );
+      if (!isAsyncIterable(output)) {
+        if (output) this.route(node, output, [], "finish");
+        continue;
       }
-      if (output) this.route(node, output, [], "finish");
+      const later = plan.order.slice(position + 1);
+      const iterator = output[Symbol.asyncIterator]();
+      let exhausted = false;
+      try {
+        while (true) {
+          const next = await this.timed(node, "while finishing", async () => {
+            try {
+              return await iterator.next();
+            } catch (error) {
+              exhausted = true;
+              throw error;
+            }
+          });
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          this.route(node, next.value, [], "finish");
+          for (const after of later) {
+            const records = this.take(after.id);
+            if (records) await this.process(after, records, -1);
+          }
+          await this.commit(this.batchIndex, this.cursor, false);
+          if (this.signal.aborted) return "cancelled";
+        }
+      } finally {
+        // Stopping early (cancel, failure downstream) lets the node close what it pages through.
+        if (!exhausted) await iterator.return?.();
+      }
     }
     await this.commit(this.batchIndex, this.cursor, true);
+  }
+
+  /** Runs a node's call, adding its time to the node's count; an error fails the run naming the node. */
+  private async timed<T>(node: PlannedNode, when: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await call();
+    } catch (error) {
+      throw this.nodeFailure(node, error, when);
+    } finally {
+      this.counts.nodes[node.id]!.ms += performance.now() - started;
+    }
   }
 
   private async process(node: PlannedNode, batch: FlowRecord[], batchIndex: number): Promise<void> {
     const counts = this.counts.nodes[node.id]!;
     const ctx = this.contexts.get(node.id)!;
+    this.ran.add(node.id);
     counts.in += batch.length;
     const started = performance.now();
     let output: BatchOutput;
@@ -455,9 +511,33 @@ class FlowRun<Services> {
     return this.counts.errors > 0 ? "succeeded_with_errors" : "succeeded";
   }
 
-  private fail(failure: RunFailure): RunReport {
+  private async fail(failure: RunFailure): Promise<RunReport> {
     this.options.log?.({ level: "error", message: failure.message, ...(failure.nodeId !== undefined && { nodeId: failure.nodeId }) });
+    await this.abortNodes({ error: { message: failure.message, ...(failure.nodeId !== undefined && { nodeId: failure.nodeId }) }, cancelled: false });
     return { ...this.report("failed"), error: failure };
+  }
+
+  private async cancel(): Promise<RunReport> {
+    await this.abortNodes({ error: { message: "The run was cancelled." }, cancelled: true });
+    return this.report("cancelled");
+  }
+
+  /** Lets every node that ran release what it holds for the run; a node's error is logged, never thrown. */
+  private async abortNodes(info: AbortInfo): Promise<void> {
+    if (!this.plan) return;
+    for (const node of this.plan.order) {
+      const abort = node.implementation.abort;
+      if (!abort || !this.ran.has(node.id)) continue;
+      try {
+        await abort.call(node.implementation, this.contexts.get(node.id)!, info);
+      } catch (error) {
+        this.options.log?.({
+          level: "warn",
+          message: `Node “${node.label}” could not clean up after the run stopped: ${describe(error)}`,
+          nodeId: node.id,
+        });
+      }
+    }
   }
 
   private report(status: RunStatus): RunReport {
@@ -502,6 +582,10 @@ function parseConfig(node: PlannedNode): unknown {
     nodeId: node.id,
     ...(field && { field }),
   });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<BatchOutput> {
+  return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
 }
 
 function describe(error: unknown): string {

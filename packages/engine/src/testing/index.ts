@@ -1,6 +1,7 @@
 import { FlowSchema, type Flow, type FlowInput, type NodeCategory } from "@flowgate/flow";
 import { z } from "zod";
 import type {
+  AbortInfo,
   BatchOutput,
   Expressions,
   FinishInfo,
@@ -15,7 +16,7 @@ import type {
   SourceBatch,
 } from "../contract";
 import { runFlow, type RunOptions, type RunReport } from "../execute";
-import { compileExpression } from "../expressions/index";
+import { compileExpression, compileMapper } from "../expressions/index";
 import { createImplementationRegistry } from "../registry";
 import { MemoryState } from "./memory-state";
 
@@ -32,7 +33,8 @@ export interface FakeKind<Config> {
   read?(ctx: NodeContext<Config>, options: ReadOptions): AsyncIterable<SourceBatch>;
   execute?(ctx: NodeContext<Config>, batch: FlowRecord[]): Promise<BatchOutput> | BatchOutput;
   plan?(ctx: NodeContext<Config>, batch: FlowRecord[]): Promise<PlannedWrite[]> | PlannedWrite[];
-  finish?(ctx: NodeContext<Config>, info: FinishInfo): Promise<BatchOutput | void> | BatchOutput | void;
+  finish?(ctx: NodeContext<Config>, info: FinishInfo): Promise<BatchOutput | void> | BatchOutput | void | AsyncIterable<BatchOutput>;
+  abort?(ctx: NodeContext<Config>, info: AbortInfo): Promise<void> | void;
 }
 
 const CATEGORIES: readonly NodeCategory[] = ["trigger", "source", "transform", "filter", "approval", "destination"];
@@ -55,13 +57,20 @@ export function fakeImplementation<Config = Record<string, unknown>>(kind: FakeK
     inputs: kind.inputs ?? (category === "trigger" ? [] : ["in"]),
     outputs: kind.outputs ?? (category === "destination" ? [] : ["out"]),
   };
-  const { read, execute, plan, finish } = kind;
+  const { read, execute, plan, finish, abort } = kind;
   return {
     definition,
     ...(read && { read }),
     ...(execute && { execute: async (ctx, batch) => execute(ctx, batch) }),
     ...(plan && { plan: async (ctx, batch) => plan(ctx, batch) }),
-    ...(finish && { finish: async (ctx, info) => finish(ctx, info) }),
+    ...(finish && {
+      finish: (ctx, info) => {
+        const output = finish(ctx, info);
+        // A batch stream goes back as it is; anything else as a promise, as the contract has it.
+        return output !== undefined && Symbol.asyncIterator in output ? output : Promise.resolve(output);
+      },
+    }),
+    ...(abort && { abort: async (ctx, info) => abort(ctx, info) }),
   };
 }
 
@@ -69,7 +78,7 @@ export function fakeImplementation<Config = Record<string, unknown>>(kind: FakeK
 export const fakeTrigger = fakeImplementation({ id: "trigger.manual", label: "Manual start" });
 
 /** The real expression compiler, as the runtime passes it. */
-export const testExpressions: Expressions = { compile: (source) => compileExpression(source) };
+export const testExpressions: Expressions = { compile: (source) => compileExpression(source), compileMapper: (fields) => compileMapper(fields) };
 
 /** Expressions for tests that must use none: compiling one is a mistake in the test. */
 export const noExpressions: Expressions = {

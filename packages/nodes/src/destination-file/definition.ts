@@ -1,6 +1,6 @@
 import type { NodeDefinition } from "@flowgate/engine";
 import { z } from "zod";
-import { FileEncodingSchema, FileFormatSchema } from "../source-file/definition";
+import { FileFormatSchema, TextEncodingSchema } from "../shared/formats";
 
 const FILE_NAME_PLACEHOLDERS = ["date", "time", "datetime", "run"] as const;
 
@@ -24,7 +24,7 @@ export const FileNameTemplateSchema = z
 export const CsvWriteSettingsSchema = z.object({
   delimiter: z.enum([",", ";", "\t", "|"], { message: "must be a comma, a semicolon, a tab or a pipe" }).default(","),
   header: z.boolean().default(true).describe("Write the column names as the first line."),
-  encoding: FileEncodingSchema.default("utf-8"),
+  encoding: TextEncodingSchema.default("utf-8"),
   decimalComma: z.boolean().default(false).describe("Write 12,5 rather than 12.5, as Polish Excel expects (with “;”)."),
   columns: z
     .array(z.string().min(1))

@@ -2,7 +2,7 @@ import { readCsv, readJson, readNdjson, readXml, type RecordBatch } from "@flowg
 import type { FlowInput } from "@flowgate/flow";
 import iconv from "iconv-lite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configure, fixtureFlow, runFixture } from "../source-file/fixtures/harness";
+import { configure, fixtureFlow, runFixture } from "../testing/fixtures";
 import type { ArtifactWriter } from "../services";
 import { createTestServices, type TestServices } from "../testing/services";
 import exportFeed from "./fixtures/export-feed.json";
@@ -51,7 +51,7 @@ function exportFlow(config: Record<string, unknown>, change?: (doc: FlowInput) =
 
 /** Runs the flow and returns the one artifact it wrote, with its bytes. */
 async function exportOnce(config: Record<string, unknown>) {
-  const report = await runFixture(exportFlow(config), services);
+  const report = await runFixture(exportFlow(config), { services });
   expect(report.status).toBe("succeeded");
   const written = report.logs.find((l) => l.nodeId === "export" && l.data?.artifactId);
   expect(written).toBeDefined();
@@ -67,7 +67,7 @@ async function all(batches: AsyncIterable<RecordBatch>) {
 
 describe("destination.file", () => {
   it("writes one windows-1250 CSV with ; and decimal commas over all batches, which reads back (fixture flow)", async () => {
-    const report = await runFixture(exportFlow(structuredClone(exportFeed.nodes[2]!.config!)), services);
+    const report = await runFixture(exportFlow(structuredClone(exportFeed.nodes[2]!.config!)), { services });
     expect(report.status).toBe("succeeded");
     expect(report.batches).toBe(3);
     expect(opened).toEqual([{ name: "products-2024-01-01.csv", contentType: "text/csv; charset=windows-1250", state: "closed" }]);
@@ -106,7 +106,7 @@ describe("destination.file", () => {
   });
 
   it("plans one create per record in a dry run and writes no file", async () => {
-    const report = await runFixture(exportFlow({ format: "csv", fileName: "p.csv" }), services, { run: { mode: "dry-run" } });
+    const report = await runFixture(exportFlow({ format: "csv", fileName: "p.csv" }), { services, run: { mode: "dry-run" } });
     expect(report.status).toBe("succeeded");
     expect(report.planned?.export).toHaveLength(5);
     expect(report.planned?.export?.[0]).toEqual({ op: "create", key: "p.csv #1", after: products[0] });
@@ -118,7 +118,7 @@ describe("destination.file", () => {
   it("writes no file when no records reach it", async () => {
     const uploadId = services.addUpload("");
     const flow = fixtureFlow(exportFeed, (doc) => configure(doc, "products", { location: { type: "upload", uploadId, fileName: "empty.ndjson" } }));
-    const report = await runFixture(flow, services);
+    const report = await runFixture(flow, { services });
     expect(report.status).toBe("succeeded");
     expect(opened).toEqual([]);
     expect(report.logs).toContainEqual(expect.objectContaining({ nodeId: "export", message: "No records reached this step, so no file was written." }));
@@ -127,12 +127,27 @@ describe("destination.file", () => {
   it("drops the half-written file when the run is cancelled", async () => {
     const controller = new AbortController();
     const flow = exportFlow({ format: "csv", fileName: "p.csv" });
-    const report = await runFixture(flow, services, {
+    const report = await runFixture(flow, {
+      services,
       signal: controller.signal,
       // Cancelled after the first batch was written.
       checkpoint: { save: async () => controller.abort() },
     });
     expect(report.status).toBe("cancelled");
+    expect(opened).toEqual([expect.objectContaining({ name: "p.csv", state: "aborted" })]);
+    expect(services.artifactFiles.size).toBe(0);
+  });
+
+  it("drops the half-written file when a later node fails the run", async () => {
+    const flow = exportFlow({ format: "csv", fileName: "p.csv" }, (doc) => {
+      doc.nodes.push({ id: "shop", kind: "destination.recorder", kindVersion: 1, label: "Shop", position: { x: 400, y: 200 }, config: { fail: true } });
+      doc.edges.push({ id: "e3", source: "products", target: "shop" });
+    });
+    const report = await runFixture(flow, { services });
+    expect(report.status).toBe("failed");
+    expect(report.error).toMatchObject({ nodeId: "shop", message: expect.stringContaining("the shop is not answering") });
+    // The first batch reached the file before the shop failed on it.
+    expect(report.nodes["export"]!.in).toBe(2);
     expect(opened).toEqual([expect.objectContaining({ name: "p.csv", state: "aborted" })]);
     expect(services.artifactFiles.size).toBe(0);
   });

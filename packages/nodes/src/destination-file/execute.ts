@@ -5,16 +5,12 @@ import { destinationFileDefinition, type DestinationFileConfig } from "./definit
 
 type Ctx = NodeContext<DestinationFileConfig, NodeServices>;
 
-/** The file a run is writing: opened with its first batch, closed by `finish`. */
+/** The file a run is writing: opened with its first batch, closed by `finish`, dropped by `abort`. */
 interface OpenFile {
   name: string;
   encoder: RecordEncoder;
   writer: ArtifactWriter;
   records: number;
-  /** Writes in order, so that an abort (the run was cancelled) never races a write. */
-  queue: Promise<void>;
-  aborted: boolean;
-  stopListening(): void;
 }
 
 /**
@@ -27,23 +23,17 @@ const plannedCounts = new WeakMap<object, number>();
 
 /**
  * Appends each batch to one artifact per run, encoded batch by batch (memory stays one batch);
- * `finish` closes it and logs its id. A cancelled run drops the half-written file. A run that fails
- * leaves it unclosed: the contract has no failure hook (see the report), so the runtime must abort
- * artifacts a run left open.
+ * `finish` closes it and logs its id. A run that fails or is cancelled drops the half-written file
+ * (`abort`), so no run leaves a file with only some of its records to download.
  */
 export const destinationFile: NodeImplementation<DestinationFileConfig, NodeServices> = {
   definition: destinationFileDefinition,
 
   async execute(ctx, batch) {
     const file = await openFile(ctx);
-    const write = file.queue.then(async () => {
-      if (file.aborted) return;
-      const bytes = file.encoder.write(batch);
-      if (bytes.length > 0) await file.writer.write(bytes);
-      file.records += batch.length;
-    });
-    file.queue = write.catch(() => {});
-    await write;
+    const bytes = file.encoder.write(batch);
+    if (bytes.length > 0) await file.writer.write(bytes);
+    file.records += batch.length;
     return { ports: {} };
   },
 
@@ -62,9 +52,6 @@ export const destinationFile: NodeImplementation<DestinationFileConfig, NodeServ
     }
     openFiles.delete(ctx.config);
     const file = await pending;
-    file.stopListening();
-    await file.queue;
-    if (file.aborted) return;
     await file.writer.write(file.encoder.end());
     const artifact = await file.writer.close();
     ctx.log("info", `Wrote ${file.records} ${file.records === 1 ? "record" : "records"} to “${artifact.name}” (${artifact.bytes} bytes).`, {
@@ -73,6 +60,15 @@ export const destinationFile: NodeImplementation<DestinationFileConfig, NodeServ
       bytes: artifact.bytes,
       records: file.records,
     });
+  },
+
+  async abort(ctx) {
+    const pending = openFiles.get(ctx.config);
+    if (!pending) return;
+    openFiles.delete(ctx.config);
+    // A file that could not even be created has nothing to drop.
+    const file = await pending.catch(() => undefined);
+    await file?.writer.abort();
   },
 };
 
@@ -89,15 +85,7 @@ async function createFile(ctx: Ctx): Promise<OpenFile> {
   const encoder = createRecordEncoder(encoderOptions(ctx.config));
   const name = withExtension(fileNameFor(ctx.config, ctx.run), encoder.fileExtension);
   const writer = await ctx.services.artifacts.create(name, encoder.contentType);
-  const file: OpenFile = { name, encoder, writer, records: 0, queue: Promise.resolve(), aborted: false, stopListening: () => {} };
-  const onAbort = () => {
-    file.aborted = true;
-    file.queue = file.queue.then(() => writer.abort()).catch(() => {});
-  };
-  ctx.signal.addEventListener("abort", onAbort, { once: true });
-  file.stopListening = () => ctx.signal.removeEventListener("abort", onAbort);
-  if (ctx.signal.aborted) onAbort();
-  return file;
+  return { name, encoder, writer, records: 0 };
 }
 
 function encoderOptions(config: DestinationFileConfig): WriteFormatOptions {

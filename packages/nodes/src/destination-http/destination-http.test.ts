@@ -1,16 +1,12 @@
 import type { FlowRecord } from "@flowgate/engine";
-import { fakeImplementation, runTestFlow } from "@flowgate/engine/testing";
-import type { FlowInput } from "@flowgate/flow";
+import type { Flow, FlowInput } from "@flowgate/flow";
 import { startShopApi, startSupplierApi, type ShopApi, type SupplierApi } from "@flowgate/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { httpSourceDefinition } from "../source-http/definition";
-import { httpSource } from "../source-http/execute";
-import { loadFixture } from "../source-http/test-support";
+import { configure, fixtureFlow, runFixture, type FixtureRunOptions } from "../testing/fixtures";
 import { createTestServices, type TestServices } from "../testing/services";
-import { manualTriggerDefinition } from "../trigger-manual/definition";
-import { manualTrigger } from "../trigger-manual/execute";
-import { HttpDestinationConfigSchema, httpDestinationDefinition } from "./definition";
-import { httpDestination } from "./execute";
+import { HttpDestinationConfigSchema } from "./definition";
+import changesToShop from "./fixtures/changes-to-shop.json";
+import supplierToShop from "./fixtures/supplier-to-shop.json";
 
 const COUNT = 120;
 let supplier: SupplierApi;
@@ -30,17 +26,6 @@ afterAll(async () => {
   await Promise.all([supplier.close(), shop.close()]);
 });
 
-/** A source whose records come from its config: for records shaped by hand (`_change`, odd keys). */
-const listSource = fakeImplementation<{ records: FlowRecord[] }>({
-  id: "source.list",
-  async *read(ctx) {
-    yield { records: ctx.config.records, cursor: null };
-  },
-});
-
-const implementations = [manualTrigger, httpSource, httpDestination, listSource];
-const kinds = [manualTriggerDefinition, httpSourceDefinition, httpDestinationDefinition, listSource.definition];
-
 function connect(shopUrl = shop.url) {
   void services?.close();
   services = createTestServices();
@@ -48,10 +33,11 @@ function connect(shopUrl = shop.url) {
   services.addConnection({ id: "shop-api", kind: "http", name: "Shop", settings: { baseUrl: shopUrl }, secret: null });
 }
 
-function fixture(name: string, shopConfig: Record<string, unknown> = {}, change?: (flow: FlowInput) => void) {
-  return loadFixture(new URL(`./fixtures/${name}.json`, import.meta.url), kinds, (doc) => {
-    const node = doc.nodes.find((n) => n.id === "shop")!;
-    node.config = { ...node.config, ...shopConfig };
+const fixtures = { "supplier-to-shop": supplierToShop, "changes-to-shop": changesToShop };
+
+function fixture(name: keyof typeof fixtures, shopConfig: Record<string, unknown> = {}, change?: (flow: FlowInput) => void) {
+  return fixtureFlow(fixtures[name], (doc) => {
+    configure(doc, "shop", shopConfig);
     change?.(doc);
   });
 }
@@ -62,8 +48,7 @@ function withRecords(records: FlowRecord[]) {
   };
 }
 
-const run = (flow: ReturnType<typeof fixture>, options: Partial<Parameters<typeof runTestFlow>[0]> = {}) =>
-  runTestFlow({ flow, implementations, services, ...options });
+const run = (flow: Flow, options: FixtureRunOptions = {}) => runFixture(flow, { services, ...options });
 
 describe("destination.http: writing", () => {
   it("sends one request per record, the record as the body, with an idempotency key", async () => {

@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { createShopProductsTable, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { configure, fixtureFlow, runFixture } from "../source-file/fixtures/harness";
+import { configure, fixtureFlow, runFixture } from "../testing/fixtures";
 import { createTestServices, type TestServices } from "../testing/services";
 import supplierToShop from "./fixtures/supplier-to-shop.json";
 import uploadToTable from "./fixtures/upload-to-table.json";
@@ -54,24 +54,24 @@ const product = (sku: string, price: number, stock = 1) => ({ sku, name: `Produc
 describe("destination.postgres", () => {
   it("upserts the supplier's dump: creates, then updates only what changed, and a re-run changes nothing (fixture flow)", async () => {
     const flow = fixtureFlow(supplierToShop, (doc) => configure(doc, "download", { location: { type: "url", url: `${supplier.url}/products.csv` } }));
-    const first = await runFixture(flow, services);
+    const first = await runFixture(flow, { services });
     expect(first.status).toBe("succeeded");
     expect(summary(first, "shop")).toMatchObject({ created: 60, updated: 0, unchanged: 0, error: 0 });
     const expected = () => supplier.products.map((p) => ({ ...p }));
     expect(await rows()).toEqual(expected());
 
     const changed = supplier.changePercent(10);
-    const second = await runFixture(flow, services);
+    const second = await runFixture(flow, { services });
     expect(summary(second, "shop")).toMatchObject({ created: 0, updated: changed.length, unchanged: 60 - changed.length });
     expect(await rows()).toEqual(expected());
 
-    const again = await runFixture(flow, services);
+    const again = await runFixture(flow, { services });
     expect(summary(again, "shop")).toMatchObject({ created: 0, updated: 0, unchanged: 60 });
     expect(await rows()).toEqual(expected());
   });
 
   it("reports a record PostgreSQL refuses with its index and key, and writes the others", async () => {
-    const report = await runFixture(writeFlow([product("A", 1), { ...product("B", 2), stock: "many" }, product("C", 3)]), services);
+    const report = await runFixture(writeFlow([product("A", 1), { ...product("B", 2), stock: "many" }, product("C", 3)]), { services });
     expect(report.status).toBe("succeeded_with_errors");
     expect(report.errors).toEqual([
       expect.objectContaining({ nodeId: "write", index: 1, key: "B", handling: "skipped", message: expect.stringMatching(/^The table “shop\.products” refused this record: invalid input syntax for type integer: "many"\. Check its values/) }),
@@ -80,7 +80,7 @@ describe("destination.postgres", () => {
   });
 
   it("reports a record without a key value", async () => {
-    const report = await runFixture(writeFlow([product("A", 1), { name: "No code" }]), services);
+    const report = await runFixture(writeFlow([product("A", 1), { name: "No code" }]), { services });
     expect(report.errors).toEqual([
       expect.objectContaining({ index: 1, message: "The record has no value for the key column “sku” (field “sku”)." }),
     ]);
@@ -88,13 +88,13 @@ describe("destination.postgres", () => {
   });
 
   it("fails the run on a refused record under the fail policy, naming its key", async () => {
-    const report = await runFixture(writeFlow([product("A", 1), { ...product("B", 2), stock: "many" }], {}, "fail"), services);
+    const report = await runFixture(writeFlow([product("A", 1), { ...product("B", 2), stock: "many" }], {}, "fail"), { services });
     expect(report.status).toBe("failed");
     expect(report.error?.message).toMatch(/failed on record 2 of batch 1 \(key “B”\)/);
   });
 
   it("fails the node naming a missing column, not record by record", async () => {
-    const report = await runFixture(writeFlow([product("A", 1), { sku: "B", prize: 3 }]), services);
+    const report = await runFixture(writeFlow([product("A", 1), { sku: "B", prize: 3 }]), { services });
     expect(report.status).toBe("failed");
     expect(report.error?.nodeId).toBe("write");
     expect(report.error?.message).toContain("The table “shop.products” has no column “prize”.");
@@ -103,9 +103,9 @@ describe("destination.postgres", () => {
   });
 
   it("fails naming a missing table or a mapped column that does not exist", async () => {
-    const table = await runFixture(writeFlow([product("A", 1)], { table: "shop.prodcts" }), services);
+    const table = await runFixture(writeFlow([product("A", 1)], { table: "shop.prodcts" }), { services });
     expect(table.error?.message).toMatch(/The table “shop.prodcts” does not exist. Tables there: shop.products/);
-    const mapped = await runFixture(writeFlow([product("A", 1)], { columns: [{ column: "sku", field: "sku" }, { column: "cena", field: "price" }] }), services);
+    const mapped = await runFixture(writeFlow([product("A", 1)], { columns: [{ column: "sku", field: "sku" }, { column: "cena", field: "price" }] }), { services });
     expect(mapped.error?.message).toContain("has no column “cena”");
   });
 
@@ -118,41 +118,41 @@ describe("destination.postgres", () => {
           { column: "price", field: "cena" },
         ],
       }),
-      services,
+      { services },
     );
     expect(report.status).toBe("succeeded");
     expect((await rows()).map(({ updated_at: _, ...r }) => r)).toEqual([{ sku: "M-1", name: "Mapped", price: 3.5, stock: 0 }]);
   });
 
   it("insert mode adds new rows and leaves existing ones alone", async () => {
-    await runFixture(writeFlow([product("A", 1)]), services);
-    const report = await runFixture(writeFlow([product("A", 99), product("B", 2)], { mode: "insert" }), services);
+    await runFixture(writeFlow([product("A", 1)]), { services });
+    const report = await runFixture(writeFlow([product("A", 99), product("B", 2)], { mode: "insert" }), { services });
     expect(summary(report, "write")).toMatchObject({ created: 1, unchanged: 1 });
     expect((await rows()).map((r) => [r.sku, r.price])).toEqual([["A", 1], ["B", 2]]);
   });
 
   it("deletes the rows of deleted records when asked, and leaves them otherwise", async () => {
-    await runFixture(writeFlow([product("A", 1), product("B", 2), product("C", 3)]), services);
+    await runFixture(writeFlow([product("A", 1), product("B", 2), product("C", 3)]), { services });
     const batch = [{ ...product("A", 1), _change: { op: "delete" } }, { ...product("B", 5), _change: { op: "update" } }];
 
-    const kept = await runFixture(writeFlow(batch), services);
+    const kept = await runFixture(writeFlow(batch), { services });
     expect(kept.status).toBe("succeeded");
     expect((await rows()).map((r) => [r.sku, r.price])).toEqual([["A", 1], ["B", 5], ["C", 3]]);
     expect(kept.logs).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/^1 deleted record was left alone/) }));
 
-    const deleted = await runFixture(writeFlow(batch, { deleteOnDelete: true }), services);
+    const deleted = await runFixture(writeFlow(batch, { deleteOnDelete: true }), { services });
     expect(summary(deleted, "write")).toMatchObject({ deleted: 1, unchanged: 1 });
     expect((await rows()).map((r) => r.sku)).toEqual(["B", "C"]);
   });
 
   it("plans creates, updates and deletes with the rows as they are, and writes nothing in a dry run", async () => {
-    await runFixture(writeFlow([product("A", 1), product("B", 2), product("C", 3)]), services);
+    await runFixture(writeFlow([product("A", 1), product("B", 2), product("C", 3)]), { services });
     const before = await rows();
     const flow = writeFlow(
       [product("A", 1), product("B", 20), product("D", 4), { sku: "C", _change: { op: "deleted" } }],
       { deleteOnDelete: true },
     );
-    const report = await runFixture(flow, services, { run: { mode: "dry-run" } });
+    const report = await runFixture(flow, { services, run: { mode: "dry-run" } });
     expect(report.status).toBe("succeeded");
     const planned = report.planned!.write!;
     expect(planned.map((p) => [p.op, p.key])).toEqual([

@@ -1,7 +1,7 @@
 import { TableWriter, type WriteOptions, type WriteOutcome } from "@flowgate/connectors/postgres";
 import type { FlowRecord, NodeContext, NodeImplementation, PlannedWrite, RecordError } from "@flowgate/engine";
 import type { NodeServices } from "../services";
-import { postgresPool } from "../source-postgres/connection";
+import { postgresPool } from "../shared/postgres-connection";
 import { destinationPostgresDefinition, type DestinationPostgresConfig } from "./definition";
 
 type Ctx = NodeContext<DestinationPostgresConfig, NodeServices>;

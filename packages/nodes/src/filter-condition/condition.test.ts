@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { fixtureFlow, nodeContext, runFixture } from "../transform-map/fixture-kit";
+import { fixtureFlow, nodeContext, runFixture } from "../testing/fixtures";
 import { ConditionFilterConfigSchema, conditionFilterDefinition, type ConditionFilterConfig, type Rule } from "./definition";
 import { conditionFilter } from "./execute";
 import inStockOffers from "./fixtures/in-stock-offers.json";

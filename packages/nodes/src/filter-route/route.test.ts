@@ -1,7 +1,7 @@
 import { validateFlow, type FlowInput } from "@flowgate/flow";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { fixtureFlow, kitKinds, nodeContext, runFixture } from "../transform-map/fixture-kit";
+import { fixtureFlow, fixtureKinds, nodeContext, runFixture } from "../testing/fixtures";
 import { RouteFilterConfigSchema, routeFilterDefinition, routePorts, type RouteFilterConfig } from "./definition";
 import { routeFilter } from "./execute";
 import stockLevels from "./fixtures/stock-levels.json";
@@ -97,10 +97,10 @@ describe("filter.route", () => {
   });
 
   it("the validator accepts connections from the outputs its routes define, and refuses others", () => {
-    expect(validateFlow(stockLevels, kitKinds).problems).toEqual([]);
+    expect(validateFlow(stockLevels, fixtureKinds).problems).toEqual([]);
     const typo = structuredClone(stockLevels) as FlowInput;
     typo.edges.find((edge) => edge.id === "e-low")!.sourcePort = "lo";
-    expect(validateFlow(typo, kitKinds).problems).toEqual([
+    expect(validateFlow(typo, fixtureKinds).problems).toEqual([
       expect.objectContaining({
         code: "unknown_port",
         edgeId: "e-low",

@@ -1,14 +1,6 @@
 import type { NodeDefinition } from "@flowgate/engine";
 import { z } from "zod";
-
-/** Text encodings offered for files; the first three are the ones Polish suppliers send. */
-export const FILE_ENCODINGS = ["utf-8", "windows-1250", "iso-8859-2", "windows-1252", "iso-8859-1", "utf-16le"] as const;
-export const FileEncodingSchema = z.enum(FILE_ENCODINGS, {
-  message: `must be one of the encodings Flowgate reads: ${FILE_ENCODINGS.join(", ")}`,
-});
-
-export const FILE_FORMATS = ["csv", "json", "ndjson", "xml"] as const;
-export const FileFormatSchema = z.enum(FILE_FORMATS, { message: "must be CSV, JSON, NDJSON or XML" });
+import { CsvReadSettingsSchema, FileFormatSchema } from "../shared/formats";
 
 export const FileLocationSchema = z.discriminatedUnion("type", [
   z.object({
@@ -24,16 +16,6 @@ export const FileLocationSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type FileLocation = z.infer<typeof FileLocationSchema>;
-
-export const CsvReadSettingsSchema = z.object({
-  delimiter: z
-    .enum(["auto", ",", ";", "\t", "|"], { message: "must be auto, a comma, a semicolon, a tab or a pipe" })
-    .default("auto")
-    .describe("“auto” picks the one the header line uses most."),
-  header: z.boolean().default(true).describe("The first line holds the column names."),
-  quote: z.string().max(1, "must be one character (or empty for none)").default('"').describe("Empty when values are never quoted."),
-  encoding: FileEncodingSchema.default("utf-8").describe("Excel in Poland saves windows-1250."),
-});
 
 export const SourceFileConfigSchema = z.object({
   location: FileLocationSchema,

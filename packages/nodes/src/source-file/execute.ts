@@ -3,6 +3,7 @@ import { HttpError, redactUrl, type HttpResponse } from "@flowgate/connectors/ht
 import type { Json, NodeContext, NodeImplementation, ReadOptions, SourceBatch } from "@flowgate/engine";
 import type { Readable } from "node:stream";
 import type { NodeServices } from "../services";
+import { csvQuote } from "../shared/formats";
 import { sourceFileDefinition, type SourceFileConfig } from "./definition";
 
 type Ctx = NodeContext<SourceFileConfig, NodeServices>;
@@ -65,7 +66,7 @@ function formatOptions(config: SourceFileConfig): ReadFormatOptions {
         format: "csv",
         delimiter: config.csv.delimiter,
         header: config.csv.header,
-        quote: config.csv.quote === "" ? false : config.csv.quote,
+        quote: csvQuote(config.csv),
         encoding: config.csv.encoding,
         skipBadRecords: config.skipBadLines,
       };

@@ -4,7 +4,7 @@ import type { Checkpoint } from "@flowgate/engine";
 import type { FlowInput } from "@flowgate/flow";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestServices, type TestServices } from "../testing/services";
-import { configure, createRecorder, fixtureFlow, runFixture } from "./fixtures/harness";
+import { configure, fixtureFlow, runFixture, type FixtureRunOptions } from "../testing/fixtures";
 import readUpload from "./fixtures/read-upload.json";
 import supplierDump from "./fixtures/supplier-dump-by-url.json";
 
@@ -32,10 +32,8 @@ function uploadFlow(bytes: Buffer | string, fileName: string, config: Record<str
   });
 }
 
-async function run(flow: ReturnType<typeof uploadFlow>, options: Parameters<typeof runFixture>[2] = {}) {
-  const recorder = createRecorder();
-  const report = await runFixture(flow, services, { ...options, extra: [recorder.implementation] });
-  return { ...report, records: recorder.records };
+async function run(flow: ReturnType<typeof uploadFlow>, options: FixtureRunOptions = {}) {
+  return runFixture(flow, { services, ...options });
 }
 
 describe("source.file", () => {

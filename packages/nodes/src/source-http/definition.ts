@@ -1,25 +1,9 @@
 import type { NodeDefinition } from "@flowgate/engine";
 import { z } from "zod";
+import { CsvReadSettingsSchema } from "../shared/formats";
 
 export const HTTP_SOURCE_FORMATS = ["json", "ndjson", "csv", "xml"] as const;
 export const PAGINATION_MODES = ["none", "page", "offset", "cursor", "link", "next-url"] as const;
-
-/** Text encodings a response or a webhook body may come in (Polish suppliers send windows-1250). */
-export const TEXT_ENCODINGS = ["utf-8", "windows-1250", "iso-8859-2", "windows-1252", "iso-8859-1", "utf-16le"] as const;
-
-/** How CSV is read; shared by source.http and trigger.webhook. */
-export const CsvOptionsSchema = z.object({
-  delimiter: z
-    .enum(["auto", ",", ";", "\t", "|"], { message: "must be auto, a comma, a semicolon, a tab or a pipe" })
-    .default("auto")
-    .describe("“auto” picks the one the header line uses most."),
-  encoding: z
-    .enum(TEXT_ENCODINGS, { message: `must be one of ${TEXT_ENCODINGS.join(", ")}` })
-    .default("utf-8")
-    .describe("Excel in Poland saves windows-1250."),
-  header: z.boolean().default(true).describe("The first line holds the column names."),
-});
-export type CsvOptions = z.infer<typeof CsvOptionsSchema>;
 
 const ParamName = z
   .string()
@@ -78,7 +62,7 @@ export const HttpSourceConfigSchema = z
     requestsPerSecond: z.number().positive("must be above 0").max(10_000).optional().describe("Never send more requests than this per second."),
     timeoutSeconds: z.number().positive("must be above 0").max(3600).default(30).describe("Per request: how long to wait for an answer."),
     retries: z.int().min(0, "must be 0 or more").max(10, "must be at most 10").default(3).describe("Retries after a network error, a 5xx or a 429."),
-    csv: CsvOptionsSchema.optional(),
+    csv: CsvReadSettingsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const mode = config.pagination.mode;

@@ -14,6 +14,7 @@ import {
 import type { FlowRecord, Json, NodeContext, NodeImplementation, ReadOptions, SourceBatch } from "@flowgate/engine";
 import { z } from "zod";
 import type { NodeServices } from "../services";
+import { csvQuote } from "../shared/formats";
 import { httpConnectionParts, resolveUrl } from "../shared/http-connection";
 import { httpSourceDefinition, type HttpSourceConfig } from "./definition";
 
@@ -292,7 +293,14 @@ async function* parseBody(
   const common = { batchSize, skipRecords: skip };
   const options: ReadFormatOptions =
     config.format === "csv"
-      ? { format: "csv", ...common, delimiter: config.csv?.delimiter ?? "auto", header: config.csv?.header ?? true, encoding: config.csv?.encoding ?? "utf-8" }
+      ? {
+          format: "csv",
+          ...common,
+          delimiter: config.csv?.delimiter ?? "auto",
+          header: config.csv?.header ?? true,
+          quote: csvQuote(config.csv),
+          encoding: config.csv?.encoding ?? "utf-8",
+        }
       : config.format === "xml"
         ? { format: "xml", ...common, ...(config.recordsPath ? { recordsPath: config.recordsPath } : {}) }
         : config.format === "ndjson"

@@ -1,16 +1,16 @@
 import type { Checkpoint } from "@flowgate/engine";
-import { runTestFlow } from "@flowgate/engine/testing";
-import type { FlowInput } from "@flowgate/flow";
+import type { Flow, FlowInput } from "@flowgate/flow";
 import { startSupplierApi, type FakeAuth, type SupplierApi } from "@flowgate/testkit";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { configure, createRecorder, fixtureFlow, runFixture, type FixtureRunOptions, type Recorder } from "../testing/fixtures";
 import { createTestServices, type TestServices } from "../testing/services";
-import { manualTriggerDefinition } from "../trigger-manual/definition";
-import { manualTrigger } from "../trigger-manual/execute";
-import { HttpSourceConfigSchema, httpSourceDefinition } from "./definition";
-import { httpSource } from "./execute";
-import { collector, loadFixture } from "./test-support";
+import { HttpSourceConfigSchema } from "./definition";
+import supplierCsvDump from "./fixtures/supplier-csv-dump.json";
+import supplierPages from "./fixtures/supplier-pages.json";
+
+const fixtures = { "supplier-pages": supplierPages, "supplier-csv-dump": supplierCsvDump };
 
 const COUNT = 250;
 let supplier: SupplierApi;
@@ -32,14 +32,12 @@ afterAll(async () => {
 });
 
 /** The fixture flow with the source's config changed; a connection "supplier-api" points at `api`. */
-function pagesFlow(config: Record<string, unknown>, change?: (flow: FlowInput) => void, fixture = "supplier-pages") {
-  const sink = collector();
-  const flow = loadFixture(new URL(`./fixtures/${fixture}.json`, import.meta.url), [manualTriggerDefinition, httpSourceDefinition, sink.implementation.definition], (doc) => {
-    const node = doc.nodes.find((n) => n.id === "supplier")!;
-    node.config = { ...node.config, ...config };
+function pagesFlow(config: Record<string, unknown>, change?: (flow: FlowInput) => void, fixture: keyof typeof fixtures = "supplier-pages") {
+  const flow = fixtureFlow(fixtures[fixture], (doc) => {
+    configure(doc, "supplier", config);
     change?.(doc);
   });
-  return { flow, sink };
+  return { flow, sink: createRecorder() };
 }
 
 function connect(api: SupplierApi, auth: Record<string, unknown> = {}, secret: Record<string, unknown> | null = null) {
@@ -48,8 +46,24 @@ function connect(api: SupplierApi, auth: Record<string, unknown> = {}, secret: R
   return services;
 }
 
-async function run(flow: ReturnType<typeof pagesFlow>["flow"], sink: ReturnType<typeof collector>, options: Partial<Parameters<typeof runTestFlow>[0]> = {}) {
-  return runTestFlow({ flow, implementations: [manualTrigger, httpSource, sink.implementation], services, ...options });
+async function run(flow: Flow, sink: Recorder, options: FixtureRunOptions = {}) {
+  return runFixture(flow, { services, recorder: sink, ...options });
+}
+
+/** Runs until the checkpoint after batch `stopAfter` (from 0), cancels there, and returns that checkpoint as a resume point. */
+async function runUntil(flow: Flow, sink: Recorder, stopAfter: number) {
+  const controller = new AbortController();
+  let saved: Checkpoint | undefined;
+  const report = await run(flow, sink, {
+    signal: controller.signal,
+    checkpoint: {
+      async save(checkpoint) {
+        saved = structuredClone(checkpoint);
+        if (checkpoint.batchIndex === stopAfter) controller.abort();
+      },
+    },
+  });
+  return { report, saved: saved!, resumeFrom: { cursor: saved!.cursor, batchIndex: saved!.batchIndex, counts: saved!.counts } };
 }
 
 const allSkus = () => supplier.products.map((p) => p.sku);
@@ -72,7 +86,7 @@ describe("source.http: pagination", () => {
     expect(report.status).toBe("succeeded");
     expect(skusOf(sink.records)).toEqual(allSkus());
     // Pages of 40 re-cut into the flow's batches of 100.
-    expect(sink.batches.map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(sink.receivedBatches.map((b) => b.length)).toEqual([100, 100, 50]);
     expect(sink.records[0]).toEqual(supplier.products[0]);
     expect(report.cursor).toEqual({ done: true });
   });
@@ -91,24 +105,13 @@ describe("source.http: pagination", () => {
   it("resumes from a checkpoint at the next page, without asking for the pages already read", async () => {
     connect(supplier);
     const { flow, sink } = pagesFlow({ pagination: { mode: "page", pageSize: 40 } }, (doc) => (doc.settings = { batchSize: 40 }));
-    const controller = new AbortController();
-    const saved: Checkpoint[] = [];
-    const first = await run(flow, sink, {
-      signal: controller.signal,
-      checkpoint: {
-        async save(checkpoint) {
-          saved.push(structuredClone(checkpoint));
-          if (saved.length === 2) controller.abort();
-        },
-      },
-    });
+    const { report: first, saved, resumeFrom } = await runUntil(flow, sink, 1);
     expect(first.status).toBe("cancelled");
     expect(sink.records).toHaveLength(80);
-    const last = saved[1]!;
-    expect(last.cursor).toMatchObject({ next: { pages: 2, records: 80 }, skip: 0 });
+    expect(saved.cursor).toMatchObject({ next: { pages: 2, records: 80 }, skip: 0 });
 
     supplier.requests.clear();
-    const resumed = await run(flow, sink, { resumeFrom: { cursor: last.cursor, batchIndex: last.batchIndex, counts: last.counts } });
+    const resumed = await run(flow, sink, { resumeFrom });
     expect(resumed.status).toBe("succeeded");
     expect(supplier.requests.log[0]!.query.page).toBe("3");
     expect(skusOf(sink.records)).toEqual(allSkus());
@@ -118,21 +121,11 @@ describe("source.http: pagination", () => {
   it("resumes in the middle of a page by asking for it again and skipping what was already read", async () => {
     connect(supplier);
     const { flow, sink } = pagesFlow({ url: "/products/cursor", pagination: { mode: "cursor", pageSize: 40 } }, (doc) => (doc.settings = { batchSize: 30 }));
-    const controller = new AbortController();
-    let saved: Checkpoint | undefined;
-    await run(flow, sink, {
-      signal: controller.signal,
-      checkpoint: {
-        async save(checkpoint) {
-          saved = structuredClone(checkpoint);
-          if (checkpoint.batchIndex === 2) controller.abort();
-        },
-      },
-    });
+    const { saved, resumeFrom } = await runUntil(flow, sink, 2);
     expect(sink.records).toHaveLength(90);
     // 90 records = two pages of 40 and 10 of the third.
-    expect(saved!.cursor).toMatchObject({ next: { pages: 2, records: 80 }, skip: 10 });
-    const resumed = await run(flow, sink, { resumeFrom: { cursor: saved!.cursor, batchIndex: saved!.batchIndex, counts: saved!.counts } });
+    expect(saved.cursor).toMatchObject({ next: { pages: 2, records: 80 }, skip: 10 });
+    const resumed = await run(flow, sink, { resumeFrom });
     expect(resumed.status).toBe("succeeded");
     expect(skusOf(sink.records)).toEqual(allSkus());
   });
@@ -263,7 +256,7 @@ describe("source.http: streamed formats", () => {
     const report = await run(flow, sink);
     expect(report.error).toBeUndefined();
     expect(sink.records).toHaveLength(5000);
-    expect(sink.batches.every((b) => b.length === 100)).toBe(true);
+    expect(sink.receivedBatches.every((b) => b.length === 100)).toBe(true);
     const first = big.products[0]!;
     expect(sink.records[0]).toEqual({ sku: first.sku, name: first.name, price: String(first.price), stock: String(first.stock), updated_at: first.updated_at });
   });
@@ -285,19 +278,9 @@ describe("source.http: streamed formats", () => {
   it("resumes a streamed export after the records already read", async () => {
     connect(supplier);
     const { flow, sink } = pagesFlow({ url: "/products.ndjson", format: "ndjson", pagination: { mode: "none" } });
-    const controller = new AbortController();
-    let saved: Checkpoint | undefined;
-    await run(flow, sink, {
-      signal: controller.signal,
-      checkpoint: {
-        async save(checkpoint) {
-          saved = structuredClone(checkpoint);
-          controller.abort();
-        },
-      },
-    });
-    expect(saved!.cursor).toMatchObject({ skip: 100 });
-    await run(flow, sink, { resumeFrom: { cursor: saved!.cursor, batchIndex: saved!.batchIndex, counts: saved!.counts } });
+    const { saved, resumeFrom } = await runUntil(flow, sink, 0);
+    expect(saved.cursor).toMatchObject({ skip: 100 });
+    await run(flow, sink, { resumeFrom });
     expect(skusOf(sink.records)).toEqual(allSkus());
   });
 

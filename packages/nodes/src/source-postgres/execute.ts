@@ -2,7 +2,7 @@ import { readTable, type TableCursor } from "@flowgate/connectors/postgres";
 import type { Json, NodeContext, NodeImplementation, ReadOptions, SourceBatch } from "@flowgate/engine";
 import { createHash } from "node:crypto";
 import type { NodeServices } from "../services";
-import { postgresPool } from "./connection";
+import { postgresPool } from "../shared/postgres-connection";
 import { sourcePostgresDefinition, type SourcePostgresConfig } from "./definition";
 
 type Ctx = NodeContext<SourcePostgresConfig, NodeServices>;

@@ -1,9 +1,8 @@
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
-import { fakeImplementation } from "@flowgate/engine/testing";
 import type { Checkpoint } from "@flowgate/engine";
 import { createShopProductsTable, generateProducts, seedShopProducts } from "@flowgate/testkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { configure, createRecorder, fixtureFlow, runFixture } from "../source-file/fixtures/harness";
+import { configure, fixtureFlow, runFixture, type FixtureRunOptions } from "../testing/fixtures";
 import { createTestServices, type TestServices } from "../testing/services";
 import incrementalCopy from "./fixtures/incremental-copy.json";
 import readTable from "./fixtures/read-table.json";
@@ -30,11 +29,9 @@ afterEach(async () => {
   await services.close();
 });
 
-async function runRead(config: Record<string, unknown> = {}, options: Parameters<typeof runFixture>[2] = {}) {
-  const recorder = createRecorder();
+async function runRead(config: Record<string, unknown> = {}, options: FixtureRunOptions = {}) {
   const flow = fixtureFlow(readTable, (doc) => configure(doc, "read", config));
-  const report = await runFixture(flow, services, { extra: [recorder.implementation], ...options });
-  return { ...report, records: recorder.records };
+  return runFixture(flow, { services, ...options });
 }
 
 /** Moves `skus` forward in time (as the shop's application would on an edit) and changes their stock. */
@@ -77,21 +74,21 @@ describe("source.postgres", () => {
 
   it("copies incrementally: the second run reads only the rows changed since the first (fixture flow)", async () => {
     const flow = fixtureFlow(incrementalCopy);
-    const first = await runFixture(flow, services);
+    const first = await runFixture(flow, { services });
     expect(first.status).toBe("succeeded");
     expect(first.nodes.changed!.out.out).toBe(25);
     expect(await table("reporting.products")).toEqual(await table("shop.products"));
     expect(first.state.committed("changed").cursor).toMatchObject({ cursorColumn: "updated_at", keyColumns: ["sku"] });
 
     await touch(["SKU-000003", "SKU-000011", "SKU-000024"]);
-    const second = await runFixture(flow, services, { state: first.state });
+    const second = await runFixture(flow, { services, state: first.state });
     expect(second.status).toBe("succeeded");
     expect(second.nodes.changed!.out.out).toBe(3);
     expect(second.samples.changed!.out!.map((r) => r.sku).sort()).toEqual(["SKU-000003", "SKU-000011", "SKU-000024"]);
     expect(await table("reporting.products")).toEqual(await table("shop.products"));
     expect(second.logs).toContainEqual(expect.objectContaining({ nodeId: "copy", message: "reporting.products: 0 created, 3 updated, 0 unchanged, 0 deleted, 0 refused." }));
 
-    const third = await runFixture(flow, services, { state: second.state });
+    const third = await runFixture(flow, { services, state: second.state });
     expect(third.nodes.changed!.out.out ?? 0).toBe(0);
   });
 
@@ -102,13 +99,11 @@ describe("source.postgres", () => {
     const bookmark = first.state.committed("read");
 
     await touch(["SKU-000005", "SKU-000006"]);
-    const broken = fakeImplementation({
-      id: "destination.recorder",
-      execute: () => {
-        throw new Error("the shop is down");
-      },
+    const broken = fixtureFlow(readTable, (doc) => {
+      configure(doc, "read", incremental);
+      configure(doc, "collect", { fail: true });
     });
-    const failed = await runFixture(fixtureFlow(readTable, (doc) => configure(doc, "read", incremental)), services, { state: first.state, extra: [broken] });
+    const failed = await runFixture(broken, { services, state: first.state });
     expect(failed.status).toBe("failed");
     expect(failed.state.committed("read")).toEqual(bookmark);
 

@@ -1,9 +1,9 @@
-import type { FlowRecord, StateStore } from "@flowgate/engine";
+import type { Checkpoint, FlowRecord, StateStore } from "@flowgate/engine";
 import { MemoryState } from "@flowgate/engine/testing";
 import type { FlowInput } from "@flowgate/flow";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { fixtureFlow, nodeContext, runFixture, sourceRecords } from "../transform-map/fixture-kit";
+import { fixtureFlow, nodeContext, runFixture, sourceRecords } from "../testing/fixtures";
 import { ChangesTransformConfigSchema, changesTransformDefinition, type ChangesTransformConfig } from "./definition";
 import { canonicalJson, changesTransform, recordKey, type Change, type ChangeState } from "./execute";
 import fullPriceList from "./fixtures/full-price-list.json";
@@ -132,6 +132,42 @@ describe("transform.changes", () => {
     expect(third.written.get("shop")).toBeUndefined();
   });
 
+  it("full snapshot: sends the deletions in batches of the flow's batch size, each forgotten with its own checkpoint", async () => {
+    const state = new MemoryState();
+    await runFixture(fixtureFlow(fullPriceList), { state });
+    const onlyFirst = withRecords(fullPriceList, (records) => records.filter((r) => r["sku"] === "P-01"));
+    const saved: Checkpoint[] = [];
+    const second = await runFixture(onlyFirst, { state, run: { id: "run-2" }, checkpoint: { save: async (c) => void saved.push(structuredClone(c)) } });
+    expect(second.status).toBe("succeeded");
+    // The fixture's batch size is 4: nine deletions come as 4, 4 and 1.
+    expect(second.receivedBatches.map((batch) => batch.length)).toEqual([4, 4, 1]);
+    expect(second.records.every((record) => changeOf(record).op === "delete")).toBe(true);
+    const deletedPerCheckpoint = saved.map((c) => c.state["changes"]?.delete ?? []);
+    expect(deletedPerCheckpoint).toEqual([[], second.receivedBatches[0]!.map((r) => r["sku"]), second.receivedBatches[1]!.map((r) => r["sku"]), second.receivedBatches[2]!.map((r) => r["sku"]), []]);
+    expect(Object.keys(state.committed("changes"))).toEqual(["P-01"]);
+  });
+
+  it("full snapshot: a run stopped during its deletions keeps the ones not yet delivered for the next run", async () => {
+    const state = new MemoryState();
+    await runFixture(fixtureFlow(fullPriceList), { state });
+    const onlyFirst = withRecords(fullPriceList, (records) => records.filter((r) => r["sku"] === "P-01"));
+    const controller = new AbortController();
+    const stopped = await runFixture(onlyFirst, {
+      state,
+      run: { id: "run-2" },
+      signal: controller.signal,
+      // Cancelled once the first batch of deletions went through.
+      checkpoint: { save: async (c) => void (c.state["changes"]?.delete.length && controller.abort()) },
+    });
+    expect(stopped.status).toBe("cancelled");
+    expect(stopped.records).toHaveLength(4);
+    expect(Object.keys(state.committed("changes"))).toHaveLength(6);
+
+    const next = await runFixture(onlyFirst, { state, run: { id: "run-3" } });
+    expect(skus(next.records).sort()).toEqual(["P-02", "P-03", "P-04", "P-05", "P-06", "P-07", "P-08", "P-09", "P-10"].filter((sku) => !skus(stopped.records).includes(sku)));
+    expect(Object.keys(state.committed("changes"))).toEqual(["P-01"]);
+  });
+
   it("full snapshot: a run cut short (a dry run's record limit) deletes nothing", async () => {
     const state = new MemoryState();
     await runFixture(fixtureFlow(fullPriceList), { state });
@@ -141,7 +177,7 @@ describe("transform.changes", () => {
     expect(Object.keys(state.committed("changes"))).toHaveLength(10);
 
     const { ctx } = changes({ keyFields: ["sku"], fullSnapshot: true }, state, "run-9");
-    expect(await changesTransform.finish!(ctx, { complete: false })).toBeUndefined();
+    expect(await changesTransform.finish!(ctx, { complete: false, batchSize: 4 })).toBeUndefined();
     expect(state.pending()).toEqual({});
   });
 

@@ -1,4 +1,4 @@
-import type { FlowRecord, Json, NodeContext, NodeImplementation, RecordError } from "@flowgate/engine";
+import type { BatchOutput, FlowRecord, Json, NodeContext, NodeImplementation, RecordError } from "@flowgate/engine";
 import { createHash } from "node:crypto";
 import { changesTransformDefinition, type ChangesTransformConfig } from "./definition";
 
@@ -86,25 +86,44 @@ export const changesTransform: NodeImplementation<ChangesTransformConfig> = {
     return errors.length > 0 ? { ports: { out }, errors } : { ports: { out } };
   },
 
-  async finish(ctx, { complete }) {
+  finish(ctx, { complete, batchSize }) {
     // Only a run that saw the whole source may conclude that a record is gone.
-    if (!ctx.config.fullSnapshot || !complete) return;
-    const out: FlowRecord[] = [];
-    for await (const page of ctx.state.keys()) {
-      const values = await ctx.state.get(page);
-      const gone: string[] = [];
-      for (const [key, value] of values) {
-        const state = value as unknown as ChangeState;
-        if (state.r === ctx.run.id) continue;
-        gone.push(key);
-        const change: Change = { op: "delete", before: state.s, changedFields: [] };
-        out.push({ ...state.s, _change: change });
-      }
-      if (gone.length > 0) ctx.state.delete(gone);
-    }
-    return { ports: { out } };
+    if (!ctx.config.fullSnapshot || !complete) return Promise.resolve();
+    return deletions(ctx, batchSize);
   },
 };
+
+/**
+ * The keys this run did not see, as `delete` records in batches of at most `batchSize`, paging
+ * through the stored keys. Each batch's keys are forgotten just before it is yielded, so that they
+ * commit with that batch's checkpoint, after the destinations took it: a run that fails on the way
+ * deletes them again next time, and memory holds one page of keys and one batch, whatever the number
+ * of deletions.
+ */
+async function* deletions(ctx: NodeContext<ChangesTransformConfig>, batchSize: number): AsyncGenerator<BatchOutput> {
+  let out: FlowRecord[] = [];
+  let gone: string[] = [];
+  for await (const page of ctx.state.keys()) {
+    const values = await ctx.state.get(page);
+    for (const [key, value] of values) {
+      const state = value as unknown as ChangeState;
+      if (state.r === ctx.run.id) continue;
+      const change: Change = { op: "delete", before: state.s, changedFields: [] };
+      out.push({ ...state.s, _change: change });
+      gone.push(key);
+      if (out.length >= batchSize) {
+        ctx.state.delete(gone);
+        yield { ports: { out } };
+        out = [];
+        gone = [];
+      }
+    }
+  }
+  if (out.length > 0) {
+    ctx.state.delete(gone);
+    yield { ports: { out } };
+  }
+}
 
 /**
  * New, changed or unchanged, against what the node remembers of the key.

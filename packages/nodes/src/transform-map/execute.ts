@@ -19,6 +19,8 @@ interface Mapper {
   fields: CompiledField[];
   /** True when every expression is on the fast path. */
   sync: boolean;
+  /** All fields of a record in one generated call, when the run's expressions offer it. */
+  all: ((input: unknown) => Record<string, unknown>) | undefined;
 }
 
 /** Compiled once per run: a node's context lives exactly as long as its run. */
@@ -39,7 +41,14 @@ function mapperOf(ctx: NodeContext<MapTransformConfig>): Mapper {
         sync: expression.evaluateSync,
       };
     });
-    mapper = { fields, sync: fields.every((field) => field.sync !== undefined) };
+    const sync = fields.every((field) => field.sync !== undefined);
+    // Targets must be distinct for one call to hold every field's value (the schema refuses overlaps).
+    const distinct = new Set(fields.map((field) => field.target)).size === fields.length;
+    const all =
+      sync && distinct && ctx.expressions.compileMapper
+        ? ctx.expressions.compileMapper(ctx.config.fields.map((field) => ({ target: field.target, source: field.expression }))).evaluateSync
+        : undefined;
+    mapper = { fields, sync, all };
     compiledByRun.set(ctx, mapper);
   }
   return mapper;
@@ -55,11 +64,44 @@ export const mapTransform: NodeImplementation<MapTransformConfig> = {
   definition: mapTransformDefinition,
 
   async execute(ctx, batch) {
-    const { fields, sync } = mapperOf(ctx);
+    const { fields, sync, all } = mapperOf(ctx);
     // Every expression on the fast path: one synchronous loop, no promise per record.
+    if (all) return mapAll(ctx, batch, fields, all);
     return sync ? mapSync(ctx, batch, fields) : mapAsync(ctx, batch, fields);
   },
 };
+
+/** The fastest loop: one generated call computes every field of a record. */
+function mapAll(
+  ctx: NodeContext<MapTransformConfig>,
+  batch: FlowRecord[],
+  fields: CompiledField[],
+  all: (input: unknown) => Record<string, unknown>,
+): BatchOutput {
+  const keepUnmapped = ctx.config.keepUnmapped;
+  const out: FlowRecord[] = [];
+  const errors: RecordError[] = [];
+  for (let index = 0; index < batch.length; index++) {
+    const input = batch[index]!;
+    const record: FlowRecord = keepUnmapped ? { ...input } : {};
+    let f = 0;
+    try {
+      const values = all(input);
+      for (; f < fields.length; f++) {
+        const field = fields[f]!;
+        place(record, input, field, values[field.target]);
+      }
+    } catch (error) {
+      // An expression error names its field (`target`); a conversion error happened at field f.
+      const target = error instanceof ExpressionError ? error.target : undefined;
+      const failed = (target !== undefined ? fields.find((field) => field.target === target) : undefined) ?? fields[Math.min(f, fields.length - 1)]!;
+      errors.push(fieldFailure(ctx, index, input, failed, error));
+      continue;
+    }
+    out.push(record);
+  }
+  return errors.length > 0 ? { ports: { out }, errors } : { ports: { out } };
+}
 
 function mapSync(ctx: NodeContext<MapTransformConfig>, batch: FlowRecord[], fields: CompiledField[]): BatchOutput {
   const keepUnmapped = ctx.config.keepUnmapped;

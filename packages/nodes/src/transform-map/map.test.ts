@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { coerce } from "./coerce";
 import { MapTransformConfigSchema, mapTransformDefinition, type MapTransformConfig } from "./definition";
 import { mapTransform } from "./execute";
-import { fixtureFlow, nodeContext, runFixture } from "./fixture-kit";
+import { fixtureFlow, nodeContext, runFixture } from "../testing/fixtures";
 import supplierPriceList from "./fixtures/supplier-price-list.json";
 
 type MapInput = z.input<typeof MapTransformConfigSchema>;

@@ -1,6 +1,6 @@
 import type { NodeDefinition } from "@flowgate/engine";
 import { z } from "zod";
-import { CsvOptionsSchema } from "../source-http/definition";
+import { CsvReadSettingsSchema } from "../shared/formats";
 
 export const WEBHOOK_FORMATS = ["auto", "json", "ndjson", "csv", "xml"] as const;
 
@@ -16,7 +16,7 @@ export const WebhookTriggerConfigSchema = z.object({
     .regex(/^[^\s]*$/, "must be a dotted path without spaces, such as data.items or order.lines.line")
     .optional()
     .describe("JSON: where the list is in a wrapped payload (data.items). XML: the record elements (orders.order)."),
-  csv: CsvOptionsSchema.optional(),
+  csv: CsvReadSettingsSchema.optional(),
 });
 export type WebhookTriggerConfig = z.infer<typeof WebhookTriggerConfigSchema>;
 

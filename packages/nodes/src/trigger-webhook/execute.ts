@@ -1,6 +1,7 @@
 import { FormatError, readRecords, type ReadFormatOptions } from "@flowgate/connectors/formats";
 import type { Json, NodeContext, NodeImplementation, ReadOptions, SourceBatch } from "@flowgate/engine";
 import type { NodeServices } from "../services";
+import { csvQuote } from "../shared/formats";
 import { webhookTriggerDefinition, type WebhookTriggerConfig } from "./definition";
 
 type Ctx = NodeContext<WebhookTriggerConfig, NodeServices>;
@@ -44,6 +45,7 @@ async function* readWebhookBody(ctx: Ctx, options: ReadOptions): AsyncGenerator<
           ...common,
           delimiter: config.csv?.delimiter ?? "auto",
           header: config.csv?.header ?? true,
+          quote: csvQuote(config.csv),
           // A setting other than the default wins over the sender's label: mislabelled windows-1250 is common.
           encoding: config.csv && config.csv.encoding !== "utf-8" ? config.csv.encoding : (charset ?? "utf-8"),
         }

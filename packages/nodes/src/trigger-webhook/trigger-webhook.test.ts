@@ -1,26 +1,20 @@
 import type { Checkpoint } from "@flowgate/engine";
-import { runTestFlow } from "@flowgate/engine/testing";
 import { describe, expect, it } from "vitest";
-import { collector, loadFixture } from "../source-http/test-support";
-import { webhookTriggerDefinition, WebhookTriggerConfigSchema } from "./definition";
-import { chooseFormat, webhookTrigger } from "./execute";
+import { configure, createRecorder, fixtureFlow, runFixture, type FixtureRunOptions } from "../testing/fixtures";
+import { WebhookTriggerConfigSchema } from "./definition";
+import { chooseFormat } from "./execute";
+import orderWebhook from "./fixtures/order-webhook.json";
 
 function flow(config: Record<string, unknown> = {}) {
-  const sink = collector();
-  const doc = loadFixture(new URL("./fixtures/order-webhook.json", import.meta.url), [webhookTriggerDefinition, sink.implementation.definition], (f) => {
-    const hook = f.nodes.find((n) => n.id === "hook")!;
-    hook.config = { ...hook.config, ...config };
-  });
-  return { flow: doc, sink };
+  return fixtureFlow(orderWebhook, (doc) => configure(doc, "hook", config));
 }
 
-async function deliver(body: string | Uint8Array, contentType: string | undefined, config: Record<string, unknown> = {}, extra: Partial<Parameters<typeof runTestFlow>[0]> = {}) {
-  const { flow: doc, sink } = flow(config);
+async function deliver(body: string | Uint8Array, contentType: string | undefined, config: Record<string, unknown> = {}, extra: FixtureRunOptions = {}) {
+  const sink = createRecorder();
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   const logs: string[] = [];
-  const report = await runTestFlow({
-    flow: doc,
-    implementations: [webhookTrigger, sink.implementation],
+  const report = await runFixture(flow(config), {
+    recorder: sink,
     run: { trigger: { kind: "webhook", body: bytes, ...(contentType !== undefined && { contentType }) } },
     log: (entry) => logs.push(entry.message),
     ...extra,
@@ -39,7 +33,7 @@ describe("trigger.webhook", () => {
     const { report, sink } = await deliver(JSON.stringify(orders), "application/json");
     expect(report.status).toBe("succeeded");
     expect(sink.records).toEqual(orders);
-    expect(sink.batches.map((b) => b.length)).toEqual([2, 1]);
+    expect(sink.receivedBatches.map((b) => b.length)).toEqual([2, 1]);
   });
 
   it("a JSON object is one record", async () => {
@@ -94,12 +88,10 @@ describe("trigger.webhook", () => {
   });
 
   it("a run not started by a webhook brings no records and says why", async () => {
-    const { flow: doc, sink } = flow();
-    const logs: string[] = [];
-    const report = await runTestFlow({ flow: doc, implementations: [webhookTrigger, sink.implementation], log: (e) => logs.push(e.message) });
+    const report = await runFixture(flow());
     expect(report.status).toBe("succeeded");
     expect(report.recordsRead).toBe(0);
-    expect(logs.join("\n")).toMatch(/started by hand, not by a webhook/);
+    expect(report.logs.map((entry) => entry.message).join("\n")).toMatch(/started by hand, not by a webhook/);
     const empty = await deliver("  \n", "application/json");
     expect(empty.report.recordsRead).toBe(0);
     expect(empty.logs.join("\n")).toMatch(/empty body/);
