@@ -1,12 +1,9 @@
-import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+import { createDatabase } from "@flowgate/db";
+import { createSecretBox } from "@flowgate/db/crypto";
+import { createRuntimeServices, createTaskList } from "@flowgate/runtime";
+import { Logger, run, runMigrations, type Runner } from "graphile-worker";
 import pg from "pg";
 import { pino, type Logger as PinoLogger } from "pino";
-
-/**
- * The worker's task list. The runtime package (run-flow, schedule-tick, prune-history,
- * resume-approval) plugs its tasks in here when it arrives; each task parses its payload with zod.
- */
-export const taskList: TaskList = {};
 
 export function createLogger(level: string): PinoLogger {
   return pino({ level, base: { service: "worker" } });
@@ -27,18 +24,33 @@ export async function migrateWorkerSchema(connectionString: string): Promise<voi
 
 export interface WorkerOptions {
   connectionString: string;
+  /** FLOWGATE_SECRET: decrypts the connections' secrets. */
+  secret: string;
+  /** Where runs keep the files they write (FLOWGATE_DATA_DIR). */
+  dataDir: string;
+  /** Let flows reach loopback addresses (the demo's and tests' fake APIs); off in production. */
+  allowLoopback?: boolean;
   concurrency?: number;
   log: PinoLogger;
 }
 
-export async function startWorker({ connectionString, concurrency = 4, log }: WorkerOptions): Promise<{ runner: Runner; pool: pg.Pool }> {
+export interface StartedWorker {
+  runner: Runner;
+  /** Stops taking jobs, lets running ones reach their end, then closes the pools. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker({ connectionString, secret, dataDir, allowLoopback = false, concurrency = 4, log }: WorkerOptions): Promise<StartedWorker> {
   const pool = new pg.Pool({ connectionString, max: concurrency + 2 });
   pool.on("error", (error) => log.warn({ err: error.message }, "idle database connection failed"));
   pool.on("connect", (client) => client.on("error", (error) => log.warn({ err: error.message }, "database connection failed")));
+  // The runs' own queries (checkpoints, state) use a pool apart from graphile-worker's job polling.
+  const database = createDatabase(connectionString, { max: concurrency * 2 + 2 });
+  const services = createRuntimeServices({ db: database.db, secrets: createSecretBox(secret), dataDir, allowLoopback });
   const runner = await run({
     pgPool: pool,
     concurrency,
-    taskList,
+    taskList: createTaskList({ db: database.db, services, log }),
     logger: graphileLogger(log),
     // Our main.ts owns signals, so a stop drains jobs before the pool closes.
     noHandleSignals: true,
@@ -46,5 +58,13 @@ export async function startWorker({ connectionString, concurrency = 4, log }: Wo
     parsedCronItems: [],
     pollInterval: 2000,
   });
-  return { runner, pool };
+  return {
+    runner,
+    async stop() {
+      await runner.stop();
+      await services.close();
+      await database.close();
+      await pool.end();
+    },
+  };
 }

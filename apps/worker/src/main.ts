@@ -1,12 +1,20 @@
 import { getEnv, requireEnv } from "@flowgate/db";
+import path from "node:path";
 import { createLogger, startWorker } from "./index";
 
 const env = getEnv();
 const log = createLogger(env.LOG_LEVEL);
 
 async function main() {
-  const { runner, pool } = await startWorker({ connectionString: requireEnv("DATABASE_URL"), log });
-  log.info({ tasks: 0 }, "worker started");
+  const worker = await startWorker({
+    connectionString: requireEnv("DATABASE_URL"),
+    secret: requireEnv("FLOWGATE_SECRET"),
+    dataDir: path.resolve(env.FLOWGATE_DATA_DIR),
+    // Loopback stays closed until env.ts has a setting the demo (npm start) can turn on.
+    allowLoopback: false,
+    log,
+  });
+  log.info("worker started");
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -14,8 +22,7 @@ async function main() {
     stopping = true;
     log.info({ signal }, "stopping: finishing running jobs");
     try {
-      await runner.stop();
-      await pool.end();
+      await worker.stop();
       log.info("worker stopped");
       process.exit(0);
     } catch (error) {
@@ -25,7 +32,7 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-  await runner.promise;
+  await worker.runner.promise;
 }
 
 main().catch((error: unknown) => {

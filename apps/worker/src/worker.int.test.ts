@@ -1,5 +1,11 @@
+import { flows, flowVersions, newId, runs, workspaces } from "@flowgate/db";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
+import { enqueueRun } from "@flowgate/runtime";
+import { eq } from "drizzle-orm";
 import { makeWorkerUtils } from "graphile-worker";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, migrateWorkerSchema, startWorker } from "./index";
 
@@ -18,7 +24,8 @@ describe("worker", () => {
 
   it("starts against the database, picks up jobs, and stops cleanly", async () => {
     await migrateWorkerSchema(database.connectionString);
-    const { runner, pool } = await startWorker({ connectionString: database.connectionString, log: createLogger("silent") });
+    const dataDir = await mkdtemp(path.join(tmpdir(), "flowgate-worker-"));
+    const worker = await startWorker({ connectionString: database.connectionString, secret: "worker-test-secret-worker-test-secret-0123", dataDir, log: createLogger("silent") });
     const utils = await makeWorkerUtils({ connectionString: database.connectionString });
     // No task handles this identifier yet, so the job is left for a worker that knows it: not lost, not failed.
     await utils.addJob("not-yet-known", { runId: "r1" });
@@ -26,8 +33,35 @@ describe("worker", () => {
     const jobs = await database.pool.query("select task_identifier, attempts from graphile_worker.jobs");
     expect(jobs.rows).toEqual([{ task_identifier: "not-yet-known", attempts: 0 }]);
     await utils.release();
-    await runner.stop();
-    await pool.end();
-    await expect(runner.promise).resolves.toBeUndefined();
+    await worker.stop();
+    await expect(worker.runner.promise).resolves.toBeUndefined();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("runs run-flow jobs: a run whose pinned version does not validate ends failed, with its problems", async () => {
+    await migrateWorkerSchema(database.connectionString);
+    const dataDir = await mkdtemp(path.join(tmpdir(), "flowgate-worker-"));
+    const worker = await startWorker({ connectionString: database.connectionString, secret: "worker-test-secret-worker-test-secret-0123", dataDir, log: createLogger("silent") });
+    try {
+      const workspaceId = newId();
+      const flowId = newId();
+      const versionId = newId();
+      const document = { schemaVersion: 1, nodes: [], edges: [], settings: {} };
+      await database.db.insert(workspaces).values({ id: workspaceId, name: "W", slug: `w-${workspaceId}` });
+      await database.db.insert(flows).values({ id: flowId, workspaceId, name: "Empty", draft: document as never });
+      await database.db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
+      const { runId } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
+      const deadline = Date.now() + 15_000;
+      let run = (await database.db.select().from(runs).where(eq(runs.id, runId)))[0]!;
+      while (run.status === "queued" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        run = (await database.db.select().from(runs).where(eq(runs.id, runId)))[0]!;
+      }
+      expect(run.status).toBe("failed");
+      expect(run.error?.problems?.map((p) => p.code)).toContain("no_trigger");
+    } finally {
+      await worker.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { installWorkerSchema } from "@flowgate/runtime/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validFixtureFlow } from "./fixtures";
@@ -18,6 +19,8 @@ interface WorkspaceIds {
   /** A member other than the caller. */
   memberId: string;
   invitationId: string;
+  /** A queued run of the flow (no worker runs in this file). */
+  runId: string;
 }
 
 type Case =
@@ -77,6 +80,17 @@ const cases: Record<string, Case> = {
   "members.revokeInvite": { kind: "by-id", input: (ids) => ({ invitationId: ids.invitationId }) },
   "members.changeRole": { kind: "by-id", input: (ids) => ({ memberId: ids.memberId, role: "viewer" }) },
   "members.remove": { kind: "by-id", input: (ids) => ({ memberId: ids.memberId }) },
+  "runs.start": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "runs.list": {
+    kind: "own-workspace",
+    input: (ids) => ({ flowId: ids.flowId }),
+    check: async (r, b) => {
+      expect((r as { items: unknown[] }).items).toEqual([]);
+      expect(json(await alice.caller.runs.list({}))).not.toContain(b.runId);
+    },
+  },
+  "runs.get": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "runs.cancel": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
   "members.acceptInvite": {
     kind: "unscoped",
     why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
@@ -126,11 +140,13 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
   const list = await owner.caller.members.list();
   const memberId = list.members.find((m) => m.userId === other.id)!.id;
   const { id: invitationId } = await owner.caller.members.invite({ role: "editor" });
-  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId };
+  const { runId } = await owner.caller.runs.start({ flowId });
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId };
 }
 
 beforeAll(async () => {
   api = await createTestApi();
+  await installWorkerSchema(api.database.pool);
   alice = await api.signUp("Alice");
   bob = await api.signUp("Bob");
   a = await seedWorkspace(alice, "Ann");
@@ -176,6 +192,8 @@ describe("workspace isolation", () => {
     expect(connections.map((c) => c.name)).toEqual(["Ben's API"]);
     const members = await bob.caller.members.list();
     expect(members.members.find((m) => m.id === b.memberId)?.role).toBe("editor");
+    const runs = await bob.caller.runs.list({});
+    expect(runs.items.map((r) => [r.id, r.status, r.cancelRequested])).toEqual([[b.runId, "queued", false]]);
   });
 
   it("an invitation id is not a token", async () => {

@@ -2,6 +2,7 @@ import { connectionsRouter } from "./routers/connections";
 import { flowsRouter } from "./routers/flows";
 import { healthProcedure } from "./routers/health";
 import { membersRouter } from "./routers/members";
+import { runsRouter } from "./routers/runs";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   flows: flowsRouter,
   connections: connectionsRouter,
   members: membersRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,3 +3,4 @@ export * from "./workspaces";
 export * from "./connections";
 export * from "./flows";
 export * from "./audit";
+export * from "./runs";

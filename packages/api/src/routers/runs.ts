@@ -1,0 +1,67 @@
+import { RUN_STATUSES, RUN_TRIGGERS } from "@flowgate/db";
+import { z } from "zod";
+import * as runs from "../services/runs";
+import { scopeOf } from "../scope";
+import { roleProcedure, router, workspaceProcedure } from "../trpc";
+import { Id, IsoDate } from "./schemas";
+
+const RunInput = z.object({ runId: Id });
+const RunStatusSchema = z.enum(RUN_STATUSES);
+const CountsSchema = z.object({ read: z.number(), written: z.number(), errors: z.number() });
+
+const RunSummarySchema = z.object({
+  id: z.string(),
+  flowId: z.string(),
+  flowVersionId: z.string(),
+  flowName: z.string(),
+  versionNumber: z.number(),
+  trigger: z.enum(RUN_TRIGGERS),
+  status: RunStatusSchema,
+  attempt: z.number(),
+  counts: CountsSchema,
+  error: z.object({ message: z.string(), nodeId: z.string().optional() }).nullable(),
+  cancelRequested: z.boolean(),
+  createdAt: IsoDate,
+  startedAt: IsoDate.nullable(),
+  finishedAt: IsoDate.nullable(),
+});
+
+const RunDetailSchema = RunSummarySchema.extend({
+  error: z
+    .object({
+      message: z.string(),
+      nodeId: z.string().optional(),
+      field: z.string().optional(),
+      record: z.object({ batchIndex: z.number(), index: z.number(), key: z.string().optional() }).optional(),
+      problems: z.array(z.object({ code: z.string(), message: z.string(), nodeId: z.string().optional(), path: z.array(z.union([z.string(), z.number()])) })).optional(),
+    })
+    .nullable(),
+  batchIndex: z.number(),
+  nodes: z.array(z.object({ nodeId: z.string(), in: z.number(), out: z.record(z.string(), z.number()), errors: z.number(), ms: z.number() })),
+});
+
+export const runsRouter = router({
+  start: roleProcedure("editor")
+    .input(z.object({ flowId: Id }))
+    .output(z.object({ runId: z.string() }))
+    .mutation(({ ctx, input }) => runs.startRun(scopeOf(ctx), input.flowId)),
+  list: workspaceProcedure
+    .input(
+      z.object({
+        flowId: Id.optional(),
+        status: RunStatusSchema.optional(),
+        cursor: z.string().max(500).optional(),
+        limit: z.int().min(1).max(100).default(50),
+      }),
+    )
+    .output(z.object({ items: z.array(RunSummarySchema), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => runs.listRuns(scopeOf(ctx), input)),
+  get: workspaceProcedure
+    .input(RunInput)
+    .output(RunDetailSchema)
+    .query(({ ctx, input }) => runs.getRun(scopeOf(ctx), input.runId)),
+  cancel: roleProcedure("editor")
+    .input(RunInput)
+    .output(z.object({ runId: z.string(), status: RunStatusSchema }))
+    .mutation(({ ctx, input }) => runs.cancelRun(scopeOf(ctx), input.runId)),
+});

@@ -1,0 +1,41 @@
+import { newId, runs, type Database, type RunTrigger } from "@flowgate/db";
+import { sql } from "drizzle-orm";
+
+/** A transaction or the database itself: enqueueing must join the caller's transaction. */
+export type Executor = Pick<Database, "insert" | "execute">;
+
+export const RUN_FLOW_TASK = "run-flow";
+/** A run's job is retried (resuming from its checkpoint) after a crash or a lost database, this many times in all. */
+export const RUN_FLOW_MAX_ATTEMPTS = 5;
+
+export interface EnqueueRunInput {
+  workspaceId: string;
+  flowId: string;
+  /** The published version to run; the run keeps it to the end. */
+  flowVersionId: string;
+  trigger: RunTrigger;
+  createdBy?: string | null;
+  retryOf?: string | null;
+}
+
+/**
+ * Inserts a queued run and its `run-flow` job. Call it inside the transaction that decides to run
+ * (so a rolled-back decision leaves neither a run without a job nor a job without a run); the job
+ * key makes a second job for the same run impossible.
+ */
+export async function enqueueRun(tx: Executor, input: EnqueueRunInput): Promise<{ runId: string }> {
+  const runId = newId();
+  await tx.insert(runs).values({
+    id: runId,
+    workspaceId: input.workspaceId,
+    flowId: input.flowId,
+    flowVersionId: input.flowVersionId,
+    trigger: input.trigger,
+    createdBy: input.createdBy ?? null,
+    retryOf: input.retryOf ?? null,
+  });
+  await tx.execute(
+    sql`select graphile_worker.add_job(${RUN_FLOW_TASK}, json_build_object('runId', ${runId}::text), job_key => ${`run:${runId}`}::text, max_attempts => ${RUN_FLOW_MAX_ATTEMPTS}::int)`,
+  );
+  return { runId };
+}

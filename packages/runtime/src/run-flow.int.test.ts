@@ -1,0 +1,207 @@
+import { connections, flows, flowVersions, newId, runNodes, runs, runSamples, syncState, workspaces, type RunStatus } from "@flowgate/db";
+import { createSecretBox } from "@flowgate/db/crypto";
+import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
+import { createShopProductsTable, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
+import { and, count, eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { enqueueRun } from "./enqueue";
+import { installWorkerSchema, postgresConnectionParts, startTestWorker, supplierToShopFlow, type TestWorker } from "./testing";
+
+const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
+const PRODUCTS = 250;
+
+let database: TestDatabase;
+let supplier: SupplierApi;
+let worker: TestWorker;
+let workspaceId: string;
+let shopConnectionId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await installWorkerSchema(database.pool);
+  await createShopProductsTable(database.pool);
+  // Every row the destination really inserts or changes, to prove no key is written twice.
+  await database.pool.query(`
+    create table shop.write_log (sku text not null, op text not null);
+    create function shop.log_write() returns trigger language plpgsql as $$
+      begin insert into shop.write_log values (new.sku, tg_op); return new; end $$;
+    create trigger products_write_log after insert or update on shop.products for each row execute function shop.log_write();`);
+  supplier = await startSupplierApi({ count: PRODUCTS, seed: 7 });
+  workspaceId = newId();
+  await database.db.insert(workspaces).values({ id: workspaceId, name: "Runtime tests", slug: `runtime-${workspaceId}` });
+  shopConnectionId = newId();
+  const parts = postgresConnectionParts(database.connectionString);
+  await database.db.insert(connections).values({
+    id: shopConnectionId,
+    workspaceId,
+    kind: "postgres",
+    name: "Shop database",
+    settings: parts.settings,
+    secretCiphertext: secrets.encryptJson(parts.secret),
+  });
+  worker = await startTestWorker({ db: database.db, pool: database.pool, secrets });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await supplier?.close();
+  await database?.dispose();
+});
+
+beforeEach(async () => {
+  supplier.setFault(null);
+  await database.pool.query("truncate shop.products, shop.write_log");
+});
+
+/** A published flow (its version pinned by the runs); returns its ids. */
+async function publishedFlow(document: unknown): Promise<{ flowId: string; versionId: string }> {
+  const flowId = newId();
+  const versionId = newId();
+  await database.db.insert(flows).values({ id: flowId, workspaceId, name: "Supplier to shop", draft: document as never });
+  await database.db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
+  await database.db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
+  return { flowId, versionId };
+}
+
+function start(flow: { flowId: string; versionId: string }) {
+  return database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId: flow.flowId, flowVersionId: flow.versionId, trigger: "manual" }));
+}
+
+async function runRow(runId: string) {
+  const [row] = await database.db.select().from(runs).where(eq(runs.id, runId));
+  return row!;
+}
+
+const FINISHED: RunStatus[] = ["succeeded", "succeeded_with_errors", "failed", "cancelled"];
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const finished = (runId: string, timeoutMs?: number) =>
+  waitFor(`run ${runId} to finish`, async () => {
+    const row = await runRow(runId);
+    return FINISHED.includes(row.status) ? row : undefined;
+  }, timeoutMs);
+
+async function shopRows() {
+  return (await database.pool.query("select sku, price::float8 as price, stock from shop.products order by sku")).rows as { sku: string; price: number; stock: number }[];
+}
+
+async function writesPerSku() {
+  return (await database.pool.query("select sku, count(*)::int as n from shop.write_log group by sku")).rows as { sku: string; n: number }[];
+}
+
+const expectedShop = () => supplier.products.map((p) => ({ sku: p.sku, price: p.price * 2, stock: p.stock }));
+
+describe("run-flow", () => {
+  it("runs a published flow end to end: supplier API → map → shop table, with counts, node stats and samples", async () => {
+    const flow = await publishedFlow(supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId }));
+    const { runId } = await start(flow);
+    expect((await runRow(runId)).status).toBe("queued");
+
+    const run = await finished(runId);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+    expect(run.counts).toEqual({ read: PRODUCTS, written: PRODUCTS, errors: 0 });
+    expect(run.attempt).toBe(1);
+    expect(run.batchIndex).toBe(PRODUCTS / 50 - 1);
+    expect(run.startedAt).toBeInstanceOf(Date);
+    expect(run.finishedAt!.getTime()).toBeGreaterThanOrEqual(run.startedAt!.getTime());
+    expect(await shopRows()).toEqual(expectedShop());
+
+    const stats = await database.db.select().from(runNodes).where(eq(runNodes.runId, runId));
+    const stat = (nodeId: string, port: string) => stats.find((s) => s.nodeId === nodeId && s.port === port);
+    expect(stat("read", "out")?.recordsOut).toBe(PRODUCTS);
+    expect(stat("map", "in")?.recordsIn).toBe(PRODUCTS);
+    expect(stat("shop", "in")).toMatchObject({ recordsIn: PRODUCTS, errors: 0 });
+    const samples = await database.db.select().from(runSamples).where(and(eq(runSamples.runId, runId), eq(runSamples.nodeId, "map")));
+    expect(samples[0]?.records).toHaveLength(20);
+    expect(samples[0]?.records[0]).toMatchObject({ sku: supplier.products[0]!.sku });
+  });
+
+  it("with change detection, a second run writes only what changed, from state kept in sync_state", async () => {
+    const flow = await publishedFlow(supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, changesOnly: true }));
+    const first = await finished((await start(flow)).runId);
+    expect(first.status).toBe("succeeded");
+    expect(first.counts).toEqual({ read: PRODUCTS, written: PRODUCTS, errors: 0 });
+    const [kept] = await database.db.select({ n: count() }).from(syncState).where(and(eq(syncState.flowId, flow.flowId), eq(syncState.nodeId, "changes")));
+    expect(kept?.n).toBe(PRODUCTS);
+
+    const changed = supplier.changePercent(4);
+    await database.pool.query("truncate shop.write_log");
+    const second = await finished((await start(flow)).runId);
+    expect(second.status).toBe("succeeded");
+    expect(second.counts).toEqual({ read: PRODUCTS, written: changed.length, errors: 0 });
+    expect((await writesPerSku()).map((w) => w.sku).sort()).toEqual([...changed].sort());
+    expect(await shopRows()).toEqual(expectedShop());
+  });
+
+  it("stops a cancelled run at the next batch boundary and writes nothing after it", async () => {
+    const flow = await publishedFlow(supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId }));
+    supplier.setFault({ kind: "latency", ms: 300 });
+    const { runId } = await start(flow);
+    await waitFor("the first checkpoint", async () => ((await runRow(runId)).batchIndex >= 0 ? true : undefined));
+    await database.db.update(runs).set({ cancelRequested: true }).where(eq(runs.id, runId));
+
+    const run = await finished(runId);
+    expect(run.status).toBe("cancelled");
+    expect(run.batchIndex).toBeLessThan(PRODUCTS / 50 - 1);
+    const rows = await shopRows();
+    expect(rows).toHaveLength((run.batchIndex + 1) * 50);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await shopRows()).toHaveLength(rows.length);
+  });
+
+  it("a run whose checkpoint fails resumes on the job's retry from its last checkpoint, writing no key twice", async () => {
+    const flow = await publishedFlow(supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, changesOnly: true }));
+    // The database refuses the third batch's checkpoint, once (a sequence is not rolled back with it).
+    await database.pool.query(`
+      create sequence checkpoint_fault;
+      create function fail_third_checkpoint() returns trigger language plpgsql as $$
+        begin
+          if new.batch_index = 2 and old.batch_index = 1 and nextval('checkpoint_fault') = 1 then
+            raise exception 'connection lost (simulated)';
+          end if;
+          return new;
+        end $$;
+      create trigger runs_checkpoint_fault before update on runs for each row execute function fail_third_checkpoint();`);
+    try {
+      supplier.requests.clear();
+      const { runId } = await start(flow);
+      const run = await finished(runId, 45_000);
+      // Resumed, not restarted: the pages before the failed checkpoint were fetched once, the third one twice.
+      const fetches = (page: number) => supplier.requests.log.filter((r) => r.path === "/products" && r.query.page === String(page)).length;
+      expect([1, 2, 3, 4, 5].map(fetches)).toEqual([1, 1, 2, 1, 1]);
+      expect(run.error).toBeNull();
+      expect(run.status).toBe("succeeded");
+      expect(run.attempt).toBe(2);
+      expect(run.counts).toEqual({ read: PRODUCTS, written: PRODUCTS, errors: 0 });
+      const writes = await writesPerSku();
+      expect(writes).toHaveLength(PRODUCTS);
+      expect(writes.filter((w) => w.n !== 1)).toEqual([]);
+      expect(await shopRows()).toEqual(expectedShop());
+      const [kept] = await database.db.select({ n: count() }).from(syncState).where(and(eq(syncState.flowId, flow.flowId), eq(syncState.nodeId, "changes")));
+      expect(kept?.n).toBe(PRODUCTS);
+    } finally {
+      await database.pool.query("drop trigger runs_checkpoint_fault on runs; drop function fail_third_checkpoint(); drop sequence checkpoint_fault;");
+    }
+  });
+
+  it("fails a run whose pinned document does not validate, listing its problems", async () => {
+    const document = supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId });
+    document.nodes[1]!.kind = "source.nowhere";
+    const flow = await publishedFlow(document);
+    const run = await finished((await start(flow)).runId);
+    expect(run.status).toBe("failed");
+    expect(run.error?.problems).toEqual([expect.objectContaining({ code: "unknown_kind", nodeId: "read" })]);
+    expect(run.error?.message).toMatch(/problem/);
+    expect(await shopRows()).toEqual([]);
+  });
+});

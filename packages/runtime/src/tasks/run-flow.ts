@@ -1,0 +1,225 @@
+import { flowVersions, FINISHED_RUN_STATUSES, recordErrors, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
+import {
+  runFlow,
+  type Checkpoint,
+  type Expressions,
+  type ImplementationRegistry,
+  type Json,
+  type ResumePoint,
+  type RunCounts,
+  type RunReport,
+} from "@flowgate/engine";
+import { compileExpression } from "@flowgate/engine/expressions";
+import { upgradeFlow, validateFlow, type KindRegistry } from "@flowgate/flow";
+import { kindRegistry } from "@flowgate/nodes/definitions";
+import { nodeImplementations } from "@flowgate/nodes/registry";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
+import type { RuntimeLog } from "../log";
+import type { RuntimeServices } from "../services";
+import { PostgresStatePort } from "../state";
+
+export const RunFlowPayloadSchema = z.object({ runId: z.string().min(1) });
+export type RunFlowPayload = z.infer<typeof RunFlowPayloadSchema>;
+
+const expressions: Expressions = { compile: (source) => compileExpression(source) };
+/** How often a running run says it is alive, besides at each checkpoint. */
+const HEARTBEAT_MS = 15_000;
+
+export interface RunFlowDeps {
+  db: Database;
+  services: RuntimeServices;
+  log: RuntimeLog;
+  /** The node kinds (packages/nodes unless a test brings its own). */
+  implementations?: ImplementationRegistry;
+  kinds?: KindRegistry;
+}
+
+interface ProgressColumn {
+  counts: RunCounts;
+  done: boolean;
+}
+
+/**
+ * run-flow {runId}: runs a queued run's pinned flow version to the end, checkpointing after each batch.
+ *
+ * A run that was already worked on (a retried job after a crash or a lost database) resumes from its
+ * last checkpoint. What the flow causes (a bad setting, a failing node, a cancel) ends the run with a
+ * status; only a failing checkpoint (the database) fails the job, so graphile-worker retries it.
+ */
+export function createRunFlowTask(deps: RunFlowDeps): Task {
+  const implementations = deps.implementations ?? nodeImplementations;
+  const kinds = deps.kinds ?? kindRegistry;
+  const { db } = deps;
+
+  return async (payload, helpers) => {
+    const { runId } = RunFlowPayloadSchema.parse(payload);
+    const log = deps.log.child({ runId, jobId: helpers.job.id, attempt: helpers.job.attempts });
+
+    const [run] = await db.select().from(runs).where(eq(runs.id, runId)).limit(1);
+    if (!run) {
+      log.warn({}, "run-flow: the run no longer exists; nothing to do");
+      return;
+    }
+    if (FINISHED_RUN_STATUSES.includes(run.status)) {
+      log.info({ status: run.status }, "run-flow: the run is already over");
+      return;
+    }
+    if (run.cancelRequested) {
+      await finish(db, runId, { status: "cancelled" });
+      return;
+    }
+
+    const [version] = await db.select({ document: flowVersions.document }).from(flowVersions).where(eq(flowVersions.id, run.flowVersionId)).limit(1);
+    const validation = validateFlow(openDocument(version?.document), kinds);
+    if (!version || !validation.ok) {
+      const problems = validation.problems.map((p) => ({ code: p.code, message: p.message, path: p.path, ...(p.nodeId !== undefined && { nodeId: p.nodeId }) }));
+      const error: RunErrorDetails = version
+        ? {
+            message: `The flow version this run started with has ${problems.length} problem(s), so it did not run:\n${problems.map((p) => `• ${p.message}`).join("\n")}\nFix them in the editor, publish, and start a new run.`,
+            problems,
+          }
+        : { message: "The flow version this run started with no longer exists. Start a new run." };
+      await finish(db, runId, { status: "failed", error });
+      log.warn({ problems: problems.length }, "run-flow: the pinned flow version does not validate");
+      return;
+    }
+    const flow = validation.flow;
+    const destinationIds = new Set(flow.nodes.filter((n) => kinds.get(n.kind)?.category === "destination").map((n) => n.id));
+
+    const [started] = await db
+      .update(runs)
+      .set({
+        status: "running",
+        attempt: sql`${runs.attempt} + 1`,
+        startedAt: sql`coalesce(${runs.startedAt}, now())`,
+        heartbeatAt: new Date(),
+      })
+      .where(and(eq(runs.id, runId), inArray(runs.status, ["queued", "running"])))
+      .returning();
+    if (!started) return;
+
+    const progress = started.progress as ProgressColumn | null;
+    const resumeFrom: ResumePoint | undefined =
+      progress
+        ? {
+            cursor: started.batchIndex >= 0 ? ((started.cursor as Json | null) ?? undefined) : undefined,
+            batchIndex: started.batchIndex,
+            counts: progress.counts,
+            done: progress.done,
+          }
+        : undefined;
+    if (resumeFrom) log.info({ batchIndex: resumeFrom.batchIndex }, "run-flow: resuming from the last checkpoint");
+    else log.info({ flowId: run.flowId, versionId: run.flowVersionId }, "run-flow: starting");
+
+    const cancel = new AbortController();
+    const heartbeat = setInterval(() => {
+      void db
+        .update(runs)
+        .set({ heartbeatAt: new Date() })
+        .where(eq(runs.id, runId))
+        .catch((error: unknown) => log.warn({ err: describe(error) }, "run-flow: heartbeat failed"));
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+
+    let report: RunReport;
+    try {
+      report = await runFlow({
+        flow,
+        implementations,
+        services: deps.services.forRun({ id: runId, workspaceId: run.workspaceId }),
+        run: { id: runId, flowId: run.flowId, mode: "run", startedAt: started.startedAt ?? new Date(), trigger: { kind: run.trigger } },
+        state: new PostgresStatePort(db, run.flowId),
+        expressions,
+        signal: cancel.signal,
+        ...(resumeFrom && { resumeFrom }),
+        checkpoint: {
+          save: async (checkpoint: Checkpoint) => {
+            const { cancelRequested } = await db.transaction((tx) => writeCheckpoint(tx, runId, checkpoint, { flowId: run.flowId, destinationIds }));
+            // Cancel is honoured at batch boundaries: the engine stops after this checkpoint.
+            if (cancelRequested && !cancel.signal.aborted) cancel.abort();
+          },
+        },
+        log: (entry) => log[entry.level]({ nodeId: entry.nodeId, ...entry.data }, entry.message),
+      });
+    } catch (error) {
+      // The checkpoint could not be saved: the database, not the flow. graphile-worker retries the
+      // job, which resumes from the last checkpoint that was saved.
+      log.error({ err: describe(error) }, "run-flow: checkpoint failed; the job will be retried");
+      if (helpers.job.attempts >= helpers.job.max_attempts) {
+        await finish(db, runId, {
+          status: "failed",
+          error: { message: `The run could not save its progress after ${helpers.job.attempts} attempts: ${describe(error)}. Start a new run once the database is reachable.` },
+        }).catch(() => {});
+      }
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+    }
+
+    await db.transaction(async (tx) => {
+      await finish(tx, runId, {
+        status: report.status,
+        counts: summarizeCounts({ recordsRead: report.recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds),
+        ...(report.error && { error: report.error }),
+      });
+      await upsertRunNodes(tx, runId, report.nodes);
+      const samples = Object.entries(report.samples).flatMap(([nodeId, byPort]) =>
+        Object.entries(byPort).map(([port, records]) => ({ runId, nodeId, port, records })),
+      );
+      if (samples.length > 0) {
+        await tx
+          .insert(runSamples)
+          .values(samples)
+          .onConflictDoUpdate({ target: [runSamples.runId, runSamples.nodeId, runSamples.port], set: { records: sql`excluded.records` } });
+      }
+      if (report.errors.length > 0) {
+        await tx.insert(recordErrors).values(
+          report.errors.map((e) => ({
+            runId,
+            nodeId: e.nodeId,
+            batchIndex: e.batchIndex,
+            index: e.index,
+            key: e.key ?? null,
+            message: e.message,
+          })),
+        );
+      }
+    });
+    log.info({ status: report.status, read: report.recordsRead, errors: report.errorCount }, "run-flow: finished");
+  };
+}
+
+type Executor = Pick<Database, "update">;
+
+async function finish(
+  db: Executor,
+  runId: string,
+  outcome: { status: (typeof FINISHED_RUN_STATUSES)[number]; error?: RunErrorDetails; counts?: { read: number; written: number; errors: number } },
+): Promise<void> {
+  await db
+    .update(runs)
+    .set({
+      status: outcome.status,
+      finishedAt: new Date(),
+      heartbeatAt: null,
+      ...(outcome.error && { error: outcome.error }),
+      ...(outcome.counts && { counts: outcome.counts }),
+    })
+    .where(eq(runs.id, runId));
+}
+
+/** A stored document in the current schema version; an unreadable one is handed to the validator as is, which names its problems. */
+function openDocument(document: unknown): unknown {
+  try {
+    return upgradeFlow(document);
+  } catch {
+    return document;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
