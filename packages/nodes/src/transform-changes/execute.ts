@@ -78,7 +78,7 @@ export const changesTransform: NodeImplementation<ChangesTransformConfig> = {
       }
       const before = previous?.s ?? null;
       const change: Change = { op: verdict, before, changedFields: changedFields(before, record, config) };
-      out.push({ ...record, _change: change });
+      out.push(Object.assign({}, record, { _change: change }));
       const state: ChangeState = runId === undefined ? { h: hash, s: snapshotOf(record) } : { h: hash, s: snapshotOf(record), r: runId };
       writes.push([key, state as unknown as Json]);
     }

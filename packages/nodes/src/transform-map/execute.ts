@@ -79,17 +79,30 @@ function mapAll(
   all: (input: unknown) => Record<string, unknown>,
 ): BatchOutput {
   const keepUnmapped = ctx.config.keepUnmapped;
+  // Flat targets without a type to convert to: the values object can be merged as it is, and
+  // only "nothing" (undefined) and JSONata's sequences need a second look.
+  const merge = fields.every((field) => field.path === undefined && field.type === "auto");
   const out: FlowRecord[] = [];
   const errors: RecordError[] = [];
   for (let index = 0; index < batch.length; index++) {
     const input = batch[index]!;
-    const record: FlowRecord = keepUnmapped ? { ...input } : {};
     let f = 0;
+    let record: FlowRecord;
     try {
       const values = all(input);
-      for (; f < fields.length; f++) {
-        const field = fields[f]!;
-        place(record, input, field, values[field.target]);
+      if (merge) {
+        record = keepUnmapped ? Object.assign({}, input, values) : Object.assign({}, values);
+        for (; f < fields.length; f++) {
+          const value = values[fields[f]!.name];
+          if (value === undefined) delete record[fields[f]!.name];
+          else if (Array.isArray(value)) record[fields[f]!.name] = coerce(value, "auto");
+        }
+      } else {
+        record = keepUnmapped ? copyOf(input) : {};
+        for (; f < fields.length; f++) {
+          const field = fields[f]!;
+          place(record, input, field, values[field.target]);
+        }
       }
     } catch (error) {
       // An expression error names its field (`target`); a conversion error happened at field f.
@@ -109,7 +122,7 @@ function mapSync(ctx: NodeContext<MapTransformConfig>, batch: FlowRecord[], fiel
   const errors: RecordError[] = [];
   for (let index = 0; index < batch.length; index++) {
     const input = batch[index]!;
-    const record: FlowRecord = keepUnmapped ? { ...input } : {};
+    const record: FlowRecord = keepUnmapped ? copyOf(input) : {};
     let f = 0;
     try {
       for (; f < fields.length; f++) {
@@ -131,7 +144,7 @@ async function mapAsync(ctx: NodeContext<MapTransformConfig>, batch: FlowRecord[
   const errors: RecordError[] = [];
   for (let index = 0; index < batch.length; index++) {
     const input = batch[index]!;
-    const record: FlowRecord = keepUnmapped ? { ...input } : {};
+    const record: FlowRecord = keepUnmapped ? copyOf(input) : {};
     let f = 0;
     try {
       for (; f < fields.length; f++) {
@@ -145,6 +158,14 @@ async function mapAsync(ctx: NodeContext<MapTransformConfig>, batch: FlowRecord[
     out.push(record);
   }
   return errors.length > 0 ? { ports: { out }, errors } : { ports: { out } };
+}
+
+/**
+ * A shallow copy of the incoming record. Object.assign, not spread: V8 takes a slow path for
+ * `{ ...input }` followed by new keys (about 20× slower here, measured in bench/engine-map-filter).
+ */
+function copyOf(input: FlowRecord): FlowRecord {
+  return Object.assign({}, input);
 }
 
 /** Converts the value to the field's type and puts it in the output record. */
