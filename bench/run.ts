@@ -78,7 +78,7 @@ writeFileSync(
   path.join(here, "RESULTS.md"),
   `# Benchmark results
 
-Made by \`npm run bench\` (or \`npm run bench -- <scenario>\`), each scenario in its own process, on
+Made by \`npm run bench\` (or \`npm run bench -w @flowgate/bench -- <scenario>\`), each scenario in its own process, on
 ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}. Machines here are shared and
 noisy: read the ratios (Flowgate against a hand-written ceiling or a peer in the same run), not the times.
 
