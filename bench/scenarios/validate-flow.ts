@@ -17,7 +17,7 @@ function largestFlow(): Flow {
     });
     edges.push({ id: `e${i}`, source: `n${i - 1}`, sourcePort: i - 1 > 0 && (i - 1) % 2 === 0 ? "kept" : "out", target: `n${i}`, targetPort: "in" });
   }
-  return { schemaVersion: 1, nodes, edges, settings: { batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" } };
+  return { schemaVersion: 1, nodes, edges, settings: { batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail", missedSchedules: "once" } };
 }
 
 /** The least any validator must do: unique ids, known endpoints, and a topological sort (Kahn). */

@@ -1,7 +1,7 @@
 import { createDatabase } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
-import { createRuntimeServices, createTaskList } from "@flowgate/runtime";
-import { Logger, run, runMigrations, type Runner } from "graphile-worker";
+import { createRuntimeServices, createTaskList, SCHEDULE_TICK_CRON_ITEM, SWEEP_RUNS_CRON, SWEEP_RUNS_TASK } from "@flowgate/runtime";
+import { Logger, parseCronItems, run, runMigrations, type Runner } from "graphile-worker";
 import pg from "pg";
 import { pino, type Logger as PinoLogger } from "pino";
 
@@ -30,6 +30,8 @@ export interface WorkerOptions {
   dataDir: string;
   /** Let flows reach loopback addresses (the demo's and tests' fake APIs); off in production. */
   allowLoopback?: boolean;
+  /** Further hosts, IPs or CIDR ranges flows may reach (FLOWGATE_ALLOW_HOSTS). */
+  allow?: readonly string[];
   concurrency?: number;
   log: PinoLogger;
 }
@@ -40,13 +42,13 @@ export interface StartedWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker({ connectionString, secret, dataDir, allowLoopback = false, concurrency = 4, log }: WorkerOptions): Promise<StartedWorker> {
+export async function startWorker({ connectionString, secret, dataDir, allowLoopback = false, allow = [], concurrency = 4, log }: WorkerOptions): Promise<StartedWorker> {
   const pool = new pg.Pool({ connectionString, max: concurrency + 2 });
   pool.on("error", (error) => log.warn({ err: error.message }, "idle database connection failed"));
   pool.on("connect", (client) => client.on("error", (error) => log.warn({ err: error.message }, "database connection failed")));
   // The runs' own queries (checkpoints, state) use a pool apart from graphile-worker's job polling.
   const database = createDatabase(connectionString, { max: concurrency * 2 + 2 });
-  const services = createRuntimeServices({ db: database.db, secrets: createSecretBox(secret), dataDir, allowLoopback });
+  const services = createRuntimeServices({ db: database.db, secrets: createSecretBox(secret), dataDir, allowLoopback, allow });
   const runner = await run({
     pgPool: pool,
     concurrency,
@@ -54,8 +56,13 @@ export async function startWorker({ connectionString, secret, dataDir, allowLoop
     logger: graphileLogger(log),
     // Our main.ts owns signals, so a stop drains jobs before the pool closes.
     noHandleSignals: true,
-    // Schedules are Flowgate's own (flows' triggers), never a crontab file.
-    parsedCronItems: [],
+    // Housekeeping runs from graphile-worker's crontab, declared here (never a crontab file).
+    parsedCronItems: parseCronItems([
+      // Frees the jobs of runs whose worker died (graphile-worker alone would hold them for hours).
+      { task: SWEEP_RUNS_TASK, match: SWEEP_RUNS_CRON, identifier: SWEEP_RUNS_TASK },
+      // Starts the flows' due scheduled runs (flow_schedules); one job per minute, whatever the number of workers.
+      SCHEDULE_TICK_CRON_ITEM,
+    ]),
     pollInterval: 2000,
   });
   return {

@@ -10,8 +10,8 @@ async function main() {
     connectionString: requireEnv("DATABASE_URL"),
     secret: requireEnv("FLOWGATE_SECRET"),
     dataDir: path.resolve(env.FLOWGATE_DATA_DIR),
-    // Loopback stays closed until env.ts has a setting the demo (npm start) can turn on.
-    allowLoopback: false,
+    // Private and loopback addresses stay closed unless FLOWGATE_ALLOW_HOSTS names them.
+    allow: env.FLOWGATE_ALLOW_HOSTS,
     log,
   });
   log.info("worker started");

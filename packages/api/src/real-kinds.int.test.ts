@@ -1,4 +1,6 @@
+import { flowSchedules } from "@flowgate/db";
 import { kindRegistry } from "@flowgate/nodes/definitions";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApi, type TestUser } from "./testing";
 
@@ -40,5 +42,39 @@ describe("flows with the real node kinds", () => {
     const fixed = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("$round(price * 1.23, 2)") });
     expect(fixed.problems).toEqual([]);
     expect((await editor.caller.flows.publish({ flowId: id })).number).toBe(1);
+  });
+
+  it("keep a scheduled flow's schedule in step with publish, enable and disable", async () => {
+    const scheduleRow = async (flowId: string) => (await api.database.db.select().from(flowSchedules).where(eq(flowSchedules.flowId, flowId)))[0];
+    const { id } = await editor.caller.flows.create({ name: "Every minute" });
+    const document = flowWith("price");
+    document.nodes[0]!.config = { mode: "cron", cron: "* * * * *" };
+    await editor.caller.flows.saveDraft({ flowId: id, document });
+    const v1 = await editor.caller.flows.publish({ flowId: id });
+    // Published but not enabled: nothing runs on the schedule yet.
+    expect(await scheduleRow(id)).toBeUndefined();
+
+    const before = Date.now();
+    await editor.caller.flows.setEnabled({ flowId: id, enabled: true });
+    const row = await scheduleRow(id);
+    expect(row).toMatchObject({ flowVersionId: v1.versionId, missedPolicy: "once", lastSlotAt: null });
+    expect(row!.nextRunAt.getTime()).toBeGreaterThan(before);
+    expect(row!.nextRunAt.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(row!.nextRunAt.getUTCSeconds()).toBe(0);
+
+    // Publishing an enabled flow moves its schedule to the new version, with its missed-slot policy.
+    await editor.caller.flows.saveDraft({ flowId: id, document: { ...document, settings: { ...document.settings, missedSchedules: "skip" } } });
+    const v2 = await editor.caller.flows.publish({ flowId: id });
+    expect(await scheduleRow(id)).toMatchObject({ flowVersionId: v2.versionId, missedPolicy: "skip" });
+
+    await editor.caller.flows.setEnabled({ flowId: id, enabled: false });
+    expect(await scheduleRow(id)).toBeUndefined();
+
+    // A version without a schedule trigger has no schedule, even when enabled.
+    await editor.caller.flows.setEnabled({ flowId: id, enabled: true });
+    expect(await scheduleRow(id)).toBeDefined();
+    await editor.caller.flows.saveDraft({ flowId: id, document: { ...document, nodes: [{ ...document.nodes[0]!, kind: "trigger.manual", config: {} }, ...document.nodes.slice(1)] } });
+    await editor.caller.flows.publish({ flowId: id });
+    expect(await scheduleRow(id)).toBeUndefined();
   });
 });

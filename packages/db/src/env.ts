@@ -10,6 +10,14 @@ export const EnvSchema = z.object({
   FLOWGATE_SECRET: z.string().min(32, "FLOWGATE_SECRET must be at least 32 characters").optional(),
   FLOWGATE_URL: z.string().url().default("http://localhost:3000"),
   FLOWGATE_DATA_DIR: z.string().default(".flowgate"),
+  /**
+   * Hosts, IPs or CIDR ranges (comma-separated) flows may reach despite the HTTP client's SSRF guard,
+   * e.g. `127.0.0.1` for a fake API on loopback. Empty: only public addresses.
+   */
+  FLOWGATE_ALLOW_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((host) => host.trim()).filter((host) => host !== "")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 });

@@ -21,6 +21,7 @@ describe("migrations", () => {
       "accounts",
       "audit_log",
       "connections",
+      "flow_schedules",
       "flow_versions",
       "flows",
       "invitations",

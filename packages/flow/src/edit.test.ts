@@ -172,7 +172,7 @@ describe("renameNode", () => {
 describe("updateSettings", () => {
   it("changes the given settings and keeps the others", () => {
     const next = updateSettings(frozenFlow(), { batchSize: 50, timezone: "Europe/Paris" });
-    expect(next.settings).toEqual({ batchSize: 50, maxConcurrentRuns: 1, timezone: "Europe/Paris", errorPolicy: "fail" });
+    expect(next.settings).toEqual({ batchSize: 50, maxConcurrentRuns: 1, timezone: "Europe/Paris", errorPolicy: "fail", missedSchedules: "once" });
   });
 
   it("refuses settings out of range", () => {

@@ -50,6 +50,9 @@ function isKnownTimezone(timezone: string): boolean {
   }
 }
 
+export const MissedSchedulesSchema = z.enum(["skip", "once"]);
+export type MissedSchedules = z.output<typeof MissedSchedulesSchema>;
+
 export const FlowSettingsSchema = z.object({
   batchSize: z.int().min(1).max(100_000).default(1000),
   maxConcurrentRuns: z.int().min(1).max(100).default(1),
@@ -60,6 +63,8 @@ export const FlowSettingsSchema = z.object({
     .refine(isKnownTimezone, { message: "must be a time zone name such as “UTC” or “Europe/Paris”" })
     .default("UTC"),
   errorPolicy: ErrorPolicySchema.default("fail"),
+  /** After downtime, a scheduled flow whose slots were missed runs once (flagged backfilled) or skips them. */
+  missedSchedules: MissedSchedulesSchema.default("once"),
 });
 
 export const FlowSchema = z.object({

@@ -29,7 +29,7 @@ describe("upgradeFlow / parseFlow", () => {
     ]);
 
     const flow = parseFlow(versionZero);
-    expect(flow.settings).toEqual({ batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" });
+    expect(flow.settings).toEqual({ batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail", missedSchedules: "once" });
     expect(validateFlow(flow, fixtureRegistry)).toMatchObject({ ok: true, problems: [] });
   });
 

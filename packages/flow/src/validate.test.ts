@@ -43,7 +43,7 @@ describe("validateFlow", () => {
     expect(result.ok).toBe(true);
     expect(result.flow?.edges[0]).toEqual({ id: "e", source: "t", sourcePort: "out", target: "d", targetPort: "in" });
     expect(result.flow?.nodes[1]?.config).toEqual({});
-    expect(result.flow?.settings).toEqual({ batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" });
+    expect(result.flow?.settings).toEqual({ batchSize: 1000, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail", missedSchedules: "once" });
   });
 
   it("schema: reports each malformed field with its zod path, in plain words", () => {

@@ -16,6 +16,11 @@ export interface EnqueueRunInput {
   trigger: RunTrigger;
   createdBy?: string | null;
   retryOf?: string | null;
+  /** A scheduled run: the slot it stands for (unique per flow) and whether it stands in for missed slots. */
+  scheduledFor?: Date | null;
+  backfilled?: boolean;
+  /** Overrides the job key (`run:<runId>`), e.g. one per flow and schedule slot. */
+  jobKey?: string;
 }
 
 /**
@@ -33,9 +38,11 @@ export async function enqueueRun(tx: Executor, input: EnqueueRunInput): Promise<
     trigger: input.trigger,
     createdBy: input.createdBy ?? null,
     retryOf: input.retryOf ?? null,
+    scheduledFor: input.scheduledFor ?? null,
+    backfilled: input.backfilled ?? false,
   });
   await tx.execute(
-    sql`select graphile_worker.add_job(${RUN_FLOW_TASK}, json_build_object('runId', ${runId}::text), job_key => ${`run:${runId}`}::text, max_attempts => ${RUN_FLOW_MAX_ATTEMPTS}::int)`,
+    sql`select graphile_worker.add_job(${RUN_FLOW_TASK}, json_build_object('runId', ${runId}::text), job_key => ${input.jobKey ?? `run:${runId}`}::text, max_attempts => ${RUN_FLOW_MAX_ATTEMPTS}::int)`,
   );
   return { runId };
 }

@@ -2,6 +2,17 @@ export { enqueueRun, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput 
 export { PostgresStatePort } from "./state";
 export { summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
 export { createRuntimeServices, type RuntimeServices, type RuntimeServicesOptions } from "./services";
-export { createRunFlowTask, RunFlowPayloadSchema, type RunFlowDeps, type RunFlowPayload } from "./tasks/run-flow";
+export { createRunFlowTask, DEFAULT_HEARTBEAT_MS, RunFlowPayloadSchema, type RunFlowDeps, type RunFlowPayload } from "./tasks/run-flow";
+export { createSweepRunsTask, sweepRuns, DEFAULT_STALE_AFTER_MS, SWEEP_RUNS_CRON, SWEEP_RUNS_TASK, type ReleasedRun, type SweepRunsOptions } from "./tasks/sweep-runs";
 export { createTaskList, type RuntimeDeps } from "./task-list";
 export { silentLog, type RuntimeLog } from "./log";
+export { nextSlot, scheduleOf, syncSchedule, type FlowSchedule, type ScheduleExecutor } from "./schedules";
+export {
+  createScheduleTickTask,
+  SCHEDULE_TICK_CRON_ITEM,
+  SCHEDULE_TICK_PERIOD_MS,
+  SCHEDULE_TICK_TASK,
+  scheduleTick,
+  type ScheduleTickDeps,
+  type ScheduleTickResult,
+} from "./tasks/schedule-tick";

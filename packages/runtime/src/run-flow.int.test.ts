@@ -9,6 +9,7 @@ import { installWorkerSchema, postgresConnectionParts, startTestWorker, supplier
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 250;
+const HEARTBEAT_MS = 200;
 
 let database: TestDatabase;
 let supplier: SupplierApi;
@@ -39,7 +40,7 @@ beforeAll(async () => {
     settings: parts.settings,
     secretCiphertext: secrets.encryptJson(parts.secret),
   });
-  worker = await startTestWorker({ db: database.db, pool: database.pool, secrets });
+  worker = await startTestWorker({ db: database.db, pool: database.pool, secrets, heartbeatMs: HEARTBEAT_MS });
 });
 
 afterAll(async () => {
@@ -157,6 +158,29 @@ describe("run-flow", () => {
     expect(rows).toHaveLength((run.batchIndex + 1) * 50);
     await new Promise((r) => setTimeout(r, 500));
     expect(await shopRows()).toHaveLength(rows.length);
+  });
+
+  it("beats while a batch is in flight and stops beating when the run ends", async () => {
+    const flow = await publishedFlow(supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId }));
+    // One slow page: no checkpoint refreshes the heartbeat meanwhile, only the timer.
+    supplier.setFault({ kind: "latency", ms: 1_500 });
+    const { runId } = await start(flow);
+    const firstBeat = await waitFor("the run to start", async () => {
+      const row = await runRow(runId);
+      return row.status === "running" && row.heartbeatAt ? row.heartbeatAt : undefined;
+    });
+    await new Promise((r) => setTimeout(r, HEARTBEAT_MS * 4));
+    const later = await runRow(runId);
+    expect(later.batchIndex).toBe(-1);
+    expect(later.heartbeatAt!.getTime() - firstBeat.getTime()).toBeGreaterThanOrEqual(HEARTBEAT_MS * 2);
+
+    await database.db.update(runs).set({ cancelRequested: true }).where(eq(runs.id, runId));
+    supplier.setFault(null);
+    const run = await finished(runId);
+    expect(run.status).toBe("cancelled");
+    expect(run.heartbeatAt).toBeNull();
+    await new Promise((r) => setTimeout(r, HEARTBEAT_MS * 3));
+    expect((await runRow(runId)).heartbeatAt).toBeNull();
   });
 
   it("a run whose checkpoint fails resumes on the job's retry from its last checkpoint, writing no key twice", async () => {

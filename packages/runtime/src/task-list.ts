@@ -1,6 +1,8 @@
 import type { TaskList } from "graphile-worker";
 import { RUN_FLOW_TASK } from "./enqueue";
 import { createRunFlowTask, type RunFlowDeps } from "./tasks/run-flow";
+import { createScheduleTickTask, SCHEDULE_TICK_TASK } from "./tasks/schedule-tick";
+import { createSweepRunsTask, SWEEP_RUNS_TASK } from "./tasks/sweep-runs";
 
 export type RuntimeDeps = RunFlowDeps;
 
@@ -8,5 +10,7 @@ export type RuntimeDeps = RunFlowDeps;
 export function createTaskList(deps: RuntimeDeps): TaskList {
   return {
     [RUN_FLOW_TASK]: createRunFlowTask(deps),
+    [SCHEDULE_TICK_TASK]: createScheduleTickTask(deps),
+    [SWEEP_RUNS_TASK]: createSweepRunsTask(deps),
   };
 }

@@ -1,5 +1,6 @@
 import { flows, flowVersions, newId, users } from "@flowgate/db";
 import { emptyFlow, upgradeFlow, validateFlow, type Flow, type FlowProblem } from "@flowgate/flow";
+import { syncSchedule } from "@flowgate/runtime/schedules";
 import { TRPCError } from "@trpc/server";
 import { and, desc, eq, max } from "drizzle-orm";
 import { recordAudit } from "./audit";
@@ -124,6 +125,7 @@ export async function publishFlow(scope: Scope, input: { flowId: string; message
       authorId: scope.userId,
     });
     await tx.update(flows).set({ activeVersionId: versionId, updatedAt: new Date() }).where(eq(flows.id, flow.id));
+    await syncSchedule(tx, flow.id);
     await recordAudit(tx, { workspaceId: scope.workspaceId, actorId: scope.userId, action: "flow.publish", targetType: "flow", targetId: flow.id, details: { versionId, number } });
     return { versionId, number };
   });
@@ -158,6 +160,7 @@ export async function setFlowEnabled(scope: Scope, input: { flowId: string; enab
   }
   await scope.db.transaction(async (tx) => {
     await tx.update(flows).set({ enabled: input.enabled, updatedAt: new Date() }).where(eq(flows.id, flow.id));
+    await syncSchedule(tx, flow.id);
     await recordAudit(tx, { workspaceId: scope.workspaceId, actorId: scope.userId, action: input.enabled ? "flow.enable" : "flow.disable", targetType: "flow", targetId: flow.id });
   });
   return { id: flow.id, enabled: input.enabled };

@@ -4,3 +4,4 @@ export * from "./connections";
 export * from "./flows";
 export * from "./audit";
 export * from "./runs";
+export * from "./schedules";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { boolean, bigserial, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, type AnyPgColumn } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { flows, flowVersions } from "./flows";
 import { workspaces } from "./workspaces";
@@ -60,6 +60,10 @@ export const runs = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     retryOf: text("retry_of").references((): AnyPgColumn => runs.id, { onDelete: "set null" }),
+    /** For a scheduled run, the time slot it stands for (one run per flow and slot). */
+    scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
+    /** A scheduled run that stands in for slots missed while no worker was up. */
+    backfilled: boolean("backfilled").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -68,6 +72,8 @@ export const runs = pgTable(
     index("runs_flow_created_idx").on(t.flowId, t.createdAt, t.id),
     // The sweeper's look-up: runs a worker claims to be working on.
     index("runs_running_heartbeat_idx").on(t.heartbeatAt).where(sql`${t.status} = 'running'`),
+    // Two ticks or two workers can never start the same slot twice, whatever the job queue does.
+    uniqueIndex("runs_flow_scheduled_for_idx").on(t.flowId, t.scheduledFor).where(sql`${t.scheduledFor} is not null`),
   ],
 );
 

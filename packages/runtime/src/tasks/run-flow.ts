@@ -25,8 +25,8 @@ export const RunFlowPayloadSchema = z.object({ runId: z.string().min(1) });
 export type RunFlowPayload = z.infer<typeof RunFlowPayloadSchema>;
 
 const expressions: Expressions = { compile: (source) => compileExpression(source) };
-/** How often a running run says it is alive, besides at each checkpoint. */
-const HEARTBEAT_MS = 15_000;
+/** How often a running run says it is alive, besides at each checkpoint; sweep-runs reads it. */
+export const DEFAULT_HEARTBEAT_MS = 10_000;
 
 export interface RunFlowDeps {
   db: Database;
@@ -35,6 +35,8 @@ export interface RunFlowDeps {
   /** The node kinds (packages/nodes unless a test brings its own). */
   implementations?: ImplementationRegistry;
   kinds?: KindRegistry;
+  /** How often a run refreshes runs.heartbeat_at while it works (default 10 s); keep it well under sweep-runs' threshold. */
+  heartbeatMs?: number;
 }
 
 interface ProgressColumn {
@@ -53,6 +55,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
   const implementations = deps.implementations ?? nodeImplementations;
   const kinds = deps.kinds ?? kindRegistry;
   const { db } = deps;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
 
   return async (payload, helpers) => {
     const { runId } = RunFlowPayloadSchema.parse(payload);
@@ -119,9 +122,10 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       void db
         .update(runs)
         .set({ heartbeatAt: new Date() })
-        .where(eq(runs.id, runId))
+        // A beat landing after the run finished must not make it look alive again.
+        .where(and(eq(runs.id, runId), eq(runs.status, "running")))
         .catch((error: unknown) => log.warn({ err: describe(error) }, "run-flow: heartbeat failed"));
-    }, HEARTBEAT_MS);
+    }, heartbeatMs);
     heartbeat.unref();
 
     let report: RunReport;

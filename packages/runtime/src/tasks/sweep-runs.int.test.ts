@@ -1,0 +1,89 @@
+import { flows, flowVersions, newId, runs, workspaces } from "@flowgate/db";
+import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enqueueRun } from "../enqueue";
+import { installWorkerSchema } from "../testing";
+import { sweepRuns } from "./sweep-runs";
+
+let database: TestDatabase;
+let workspaceId: string;
+let flowId: string;
+let versionId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await installWorkerSchema(database.pool);
+  workspaceId = newId();
+  flowId = newId();
+  versionId = newId();
+  const document = { schemaVersion: 1, nodes: [], edges: [], settings: {} };
+  await database.db.insert(workspaces).values({ id: workspaceId, name: "Sweep tests", slug: `sweep-${workspaceId}` });
+  await database.db.insert(flows).values({ id: flowId, workspaceId, name: "F", draft: document as never });
+  await database.db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
+});
+
+afterAll(() => database?.dispose());
+
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+
+/** A running run whose job a worker (no real one: nothing executes here) locked at `lockedAt`. */
+async function runningRun(options: { heartbeatAt: Date | null; lockedAt: Date | null; workerId?: string; jobKey?: string }): Promise<string> {
+  const { runId } = await database.db.transaction((tx) =>
+    enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: options.jobKey ? "schedule" : "manual", jobKey: options.jobKey }),
+  );
+  await database.db.update(runs).set({ status: "running", attempt: 1, heartbeatAt: options.heartbeatAt }).where(eq(runs.id, runId));
+  if (options.lockedAt) {
+    await database.pool.query("update graphile_worker._private_jobs set locked_at = $2, locked_by = $3, attempts = 1 where key = $1", [
+      options.jobKey ?? `run:${runId}`,
+      options.lockedAt,
+      options.workerId ?? `worker-${runId}`,
+    ]);
+  }
+  return runId;
+}
+
+async function state(runId: string) {
+  const [run] = await database.db.select().from(runs).where(eq(runs.id, runId));
+  const job = (await database.pool.query("select locked_by, locked_at from graphile_worker.jobs where key = $1", [`run:${runId}`])).rows[0] as {
+    locked_by: string | null;
+  };
+  return { status: run!.status, attempt: run!.attempt, lockedBy: job.locked_by };
+}
+
+describe("sweep-runs", () => {
+  it("releases the job of a run whose worker stopped beating and queues the run again", async () => {
+    const runId = await runningRun({ heartbeatAt: minutesAgo(5), lockedAt: minutesAgo(6), workerId: "worker-dead" });
+    expect(await sweepRuns(database.db)).toEqual([{ runId, workerId: "worker-dead" }]);
+    // The attempt is counted by the worker that picks the run up next.
+    expect(await state(runId)).toEqual({ status: "queued", attempt: 1, lockedBy: null });
+    expect(await sweepRuns(database.db)).toEqual([]);
+  });
+
+  it("finds a scheduled run's job too, whose key names the flow and slot, not the run", async () => {
+    const runId = await runningRun({ heartbeatAt: minutesAgo(5), lockedAt: minutesAgo(6), workerId: "worker-gone", jobKey: `schedule:${flowId}:2026-11-28T10:00:00.000Z` });
+    expect(await sweepRuns(database.db)).toEqual([{ runId, workerId: "worker-gone" }]);
+    const [run] = await database.db.select().from(runs).where(eq(runs.id, runId));
+    expect(run!.status).toBe("queued");
+  });
+
+  it("leaves alone a run that beats, and a job a worker has only just locked", async () => {
+    const beating = await runningRun({ heartbeatAt: new Date(), lockedAt: minutesAgo(10) });
+    // A retried job picked up a moment ago: the run's heartbeat is still the old attempt's.
+    const justLocked = await runningRun({ heartbeatAt: minutesAgo(10), lockedAt: new Date() });
+    // A job waiting for its retry (unlocked): graphile-worker will run it on its own.
+    const waiting = await runningRun({ heartbeatAt: minutesAgo(10), lockedAt: null });
+    expect(await sweepRuns(database.db)).toEqual([]);
+    expect((await state(beating)).lockedBy).not.toBeNull();
+    expect((await state(justLocked)).lockedBy).not.toBeNull();
+    expect((await state(waiting)).status).toBe("running");
+  });
+
+  it("takes its clock and threshold from the caller", async () => {
+    const runId = await runningRun({ heartbeatAt: new Date(), lockedAt: new Date(), workerId: "worker-later" });
+    expect(await sweepRuns(database.db, { staleAfterMs: 60_000 })).toEqual([]);
+    // (The earlier tests' runs are stale by then too.)
+    expect(await sweepRuns(database.db, { now: new Date(Date.now() + 61_000), staleAfterMs: 60_000 })).toContainEqual({ runId, workerId: "worker-later" });
+    expect((await state(runId)).status).toBe("queued");
+  });
+});

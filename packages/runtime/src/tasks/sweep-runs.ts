@@ -1,0 +1,83 @@
+import { runs, type Database } from "@flowgate/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Task } from "graphile-worker";
+import { z } from "zod";
+import { RUN_FLOW_TASK } from "../enqueue";
+import type { RuntimeLog } from "../log";
+
+export const SWEEP_RUNS_TASK = "sweep-runs";
+/** Every minute, so a lost run resumes within a minute of its heartbeat going stale. */
+export const SWEEP_RUNS_CRON = "* * * * *";
+
+/** A run whose heartbeat is older than this has lost its worker (three missed beats at the default 10 s). */
+export const DEFAULT_STALE_AFTER_MS = 30_000;
+
+/** graphile-worker's crontab adds `_cron`; nothing else is read. */
+export const SweepRunsPayloadSchema = z.looseObject({}).nullish();
+
+export interface SweepRunsOptions {
+  /** The sweeper's clock (tests move it). */
+  now?: Date;
+  staleAfterMs?: number;
+  log?: RuntimeLog;
+}
+
+export interface ReleasedRun {
+  runId: string;
+  /** The graphile-worker id that held the run's job and stopped beating. */
+  workerId: string;
+}
+
+/**
+ * Finds runs whose worker stopped beating while holding their job, releases the job and puts the
+ * run back in the queue; the next run-flow attempt resumes from the last checkpoint.
+ *
+ * graphile-worker alone would keep such a job locked for four hours. A run counts as lost only
+ * when both its heartbeat and its job's lock are older than the threshold: a job a live worker has
+ * just picked up (and not yet beaten for) is never taken from it.
+ */
+export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): Promise<ReleasedRun[]> {
+  const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS));
+  const released = await db.transaction(async (tx) => {
+    const result = await tx.execute<{ run_id: string; locked_by: string }>(sql`
+      select r.id as run_id, j.locked_by
+      from ${runs} r
+      -- By payload, not job key: manual runs are keyed run:<id>, scheduled ones schedule:<flow>:<slot>.
+      -- The public jobs view has no payload, so this reads graphile-worker's own tables (0.17 layout).
+      join graphile_worker._private_jobs j on j.payload->>'runId' = r.id
+      join graphile_worker._private_tasks t on t.id = j.task_id and t.identifier = ${RUN_FLOW_TASK}
+      where r.status = 'running'
+        and (r.heartbeat_at is null or r.heartbeat_at < ${cutoff.toISOString()}::timestamptz)
+        and j.locked_by is not null
+        and j.locked_at < ${cutoff.toISOString()}::timestamptz
+      for update of r skip locked`);
+    const stale = result.rows.map((row) => ({ runId: row.run_id, workerId: row.locked_by }));
+    if (stale.length === 0) return [];
+    // The supported way to free a dead worker's jobs (and its queues' locks): everything it held goes back.
+    await tx.execute(sql`select graphile_worker.force_unlock_workers(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(stale.map((s) => s.workerId))])}::jsonb)))`);
+    // attempt is not touched here: run-flow counts it when the next worker starts on the run.
+    await tx
+      .update(runs)
+      .set({ status: "queued", heartbeatAt: null })
+      .where(and(eq(runs.status, "running"), inArray(runs.id, stale.map((s) => s.runId))));
+    return stale;
+  });
+  for (const run of released) {
+    options.log?.warn({ runId: run.runId, workerId: run.workerId }, "sweep-runs: the run's worker stopped beating; its job is released and the run will resume from its last checkpoint");
+  }
+  return released;
+}
+
+export interface SweepRunsDeps {
+  db: Database;
+  log: RuntimeLog;
+  staleAfterMs?: number;
+}
+
+/** sweep-runs: run every minute from graphile-worker's crontab. */
+export function createSweepRunsTask(deps: SweepRunsDeps): Task {
+  return async (payload) => {
+    SweepRunsPayloadSchema.parse(payload);
+    await sweepRuns(deps.db, { log: deps.log, ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }) });
+  };
+}
