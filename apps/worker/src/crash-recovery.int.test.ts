@@ -3,7 +3,7 @@ import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { enqueueRun, sweepRuns } from "@flowgate/runtime";
 import { installWorkerSchema, postgresConnectionParts, supplierToShopFlow } from "@flowgate/runtime/testing";
-import { createShopProductsTable, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
+import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { eq } from "drizzle-orm";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -27,12 +27,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await installWorkerSchema(database.pool);
   await createShopProductsTable(database.pool);
-  // Every row the destination really inserts or changes, to prove no key is written twice.
-  await database.pool.query(`
-    create table shop.write_log (sku text not null, op text not null);
-    create function shop.log_write() returns trigger language plpgsql as $$
-      begin insert into shop.write_log values (new.sku, tg_op); return new; end $$;
-    create trigger products_write_log after insert or update on shop.products for each row execute function shop.log_write();`);
+  await createShopWriteLog(database.pool);
   supplier = await startSupplierApi({ count: PRODUCTS, seed: 11 });
   dataDir = await mkdtemp(path.join(tmpdir(), "flowgate-crash-"));
 });

@@ -101,7 +101,7 @@ export interface Expressions {
   /** Compiles once (fast path when it can, JSONata otherwise); throws ExpressionError with a position. */
   compile(source: string): CompiledExpression;
   /** Several fields of one record in one call (one generated function on the fast path). */
-  compileMapper?(fields: readonly MapperField[]): CompiledMapper;
+  compileMapper(fields: readonly MapperField[]): CompiledMapper;
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

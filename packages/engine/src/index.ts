@@ -3,3 +3,4 @@ export * from "./state";
 export * from "./plan";
 export * from "./execute";
 export * from "./registry";
+export * from "./jsonata-expressions";

@@ -1,7 +1,7 @@
 import { connections, flows, flowVersions, newId, runNodes, runs, runSamples, syncState, workspaces, type RunStatus } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
-import { createShopProductsTable, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
+import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueRun } from "./enqueue";
@@ -21,12 +21,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await installWorkerSchema(database.pool);
   await createShopProductsTable(database.pool);
-  // Every row the destination really inserts or changes, to prove no key is written twice.
-  await database.pool.query(`
-    create table shop.write_log (sku text not null, op text not null);
-    create function shop.log_write() returns trigger language plpgsql as $$
-      begin insert into shop.write_log values (new.sku, tg_op); return new; end $$;
-    create trigger products_write_log after insert or update on shop.products for each row execute function shop.log_write();`);
+  await createShopWriteLog(database.pool);
   supplier = await startSupplierApi({ count: PRODUCTS, seed: 7 });
   workspaceId = newId();
   await database.db.insert(workspaces).values({ id: workspaceId, name: "Runtime tests", slug: `runtime-${workspaceId}` });

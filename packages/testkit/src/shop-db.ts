@@ -35,3 +35,15 @@ export async function seedShopProducts(pool: Pick<pg.Pool, "query">, products: r
     );
   }
 }
+
+/**
+ * Records every row the destination really inserts or changes in `shop.write_log (sku, op)`, so a
+ * test can prove no key was written twice (e.g. across a crash and a resume).
+ */
+export async function createShopWriteLog(pool: Pick<pg.Pool, "query">): Promise<void> {
+  await pool.query(`
+    create table shop.write_log (sku text not null, op text not null);
+    create function shop.log_write() returns trigger language plpgsql as $$
+      begin insert into shop.write_log values (new.sku, tg_op); return new; end $$;
+    create trigger products_write_log after insert or update on shop.products for each row execute function shop.log_write();`);
+}

@@ -16,7 +16,7 @@ import type {
   SourceBatch,
 } from "../contract";
 import { runFlow, type RunOptions, type RunReport } from "../execute";
-import { compileExpression, compileMapper } from "../expressions/index";
+import { jsonataExpressions } from "../jsonata-expressions";
 import { createImplementationRegistry } from "../registry";
 import { MemoryState } from "./memory-state";
 
@@ -78,12 +78,15 @@ export function fakeImplementation<Config = Record<string, unknown>>(kind: FakeK
 export const fakeTrigger = fakeImplementation({ id: "trigger.manual", label: "Manual start" });
 
 /** The real expression compiler, as the runtime passes it. */
-export const testExpressions: Expressions = { compile: (source) => compileExpression(source), compileMapper: (fields) => compileMapper(fields) };
+export const testExpressions: Expressions = jsonataExpressions;
 
 /** Expressions for tests that must use none: compiling one is a mistake in the test. */
 export const noExpressions: Expressions = {
   compile(source) {
     throw new Error(`This test passed no expressions, but a node compiled “${source}”. Pass \`expressions\` to the run.`);
+  },
+  compileMapper(fields) {
+    throw new Error(`This test passed no expressions, but a node compiled ${fields.length} mapped fields. Pass \`expressions\` to the run.`);
   },
 };
 

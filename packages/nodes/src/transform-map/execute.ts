@@ -19,7 +19,7 @@ interface Mapper {
   fields: CompiledField[];
   /** True when every expression is on the fast path. */
   sync: boolean;
-  /** All fields of a record in one generated call, when the run's expressions offer it. */
+  /** All fields of a record in one generated call, when every expression is on the fast path. */
   all: ((input: unknown) => Record<string, unknown>) | undefined;
 }
 
@@ -45,7 +45,7 @@ function mapperOf(ctx: NodeContext<MapTransformConfig>): Mapper {
     // Targets must be distinct for one call to hold every field's value (the schema refuses overlaps).
     const distinct = new Set(fields.map((field) => field.target)).size === fields.length;
     const all =
-      sync && distinct && ctx.expressions.compileMapper
+      sync && distinct
         ? ctx.expressions.compileMapper(ctx.config.fields.map((field) => ({ target: field.target, source: field.expression }))).evaluateSync
         : undefined;
     mapper = { fields, sync, all };
@@ -64,10 +64,9 @@ export const mapTransform: NodeImplementation<MapTransformConfig> = {
   definition: mapTransformDefinition,
 
   async execute(ctx, batch) {
-    const { fields, sync, all } = mapperOf(ctx);
+    const { fields, all } = mapperOf(ctx);
     // Every expression on the fast path: one synchronous loop, no promise per record.
-    if (all) return mapAll(ctx, batch, fields, all);
-    return sync ? mapSync(ctx, batch, fields) : mapAsync(ctx, batch, fields);
+    return all ? mapAll(ctx, batch, fields, all) : mapAsync(ctx, batch, fields);
   },
 };
 
@@ -109,28 +108,6 @@ function mapAll(
       const target = error instanceof ExpressionError ? error.target : undefined;
       const failed = (target !== undefined ? fields.find((field) => field.target === target) : undefined) ?? fields[Math.min(f, fields.length - 1)]!;
       errors.push(fieldFailure(ctx, index, input, failed, error));
-      continue;
-    }
-    out.push(record);
-  }
-  return errors.length > 0 ? { ports: { out }, errors } : { ports: { out } };
-}
-
-function mapSync(ctx: NodeContext<MapTransformConfig>, batch: FlowRecord[], fields: CompiledField[]): BatchOutput {
-  const keepUnmapped = ctx.config.keepUnmapped;
-  const out: FlowRecord[] = [];
-  const errors: RecordError[] = [];
-  for (let index = 0; index < batch.length; index++) {
-    const input = batch[index]!;
-    const record: FlowRecord = keepUnmapped ? copyOf(input) : {};
-    let f = 0;
-    try {
-      for (; f < fields.length; f++) {
-        const field = fields[f]!;
-        place(record, input, field, field.sync!(input));
-      }
-    } catch (error) {
-      errors.push(fieldFailure(ctx, index, input, fields[f]!, error));
       continue;
     }
     out.push(record);

@@ -1,15 +1,14 @@
 import { flowVersions, FINISHED_RUN_STATUSES, recordErrors, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
 import {
+  jsonataExpressions,
   runFlow,
   type Checkpoint,
-  type Expressions,
   type ImplementationRegistry,
   type Json,
   type ResumePoint,
   type RunCounts,
   type RunReport,
 } from "@flowgate/engine";
-import { compileExpression } from "@flowgate/engine/expressions";
 import { upgradeFlow, validateFlow, type KindRegistry } from "@flowgate/flow";
 import { kindRegistry } from "@flowgate/nodes/definitions";
 import { nodeImplementations } from "@flowgate/nodes/registry";
@@ -24,7 +23,7 @@ import { PostgresStatePort } from "../state";
 export const RunFlowPayloadSchema = z.object({ runId: z.string().min(1) });
 export type RunFlowPayload = z.infer<typeof RunFlowPayloadSchema>;
 
-const expressions: Expressions = { compile: (source) => compileExpression(source) };
+const expressions = jsonataExpressions;
 /** How often a running run says it is alive, besides at each checkpoint; sweep-runs reads it. */
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 
