@@ -23,8 +23,10 @@ describe("migrations", () => {
       "connections",
       "flow_schedules",
       "flow_versions",
+      "flow_webhooks",
       "flows",
       "invitations",
+      "lineage",
       "members",
       "record_errors",
       "run_nodes",
@@ -34,6 +36,8 @@ describe("migrations", () => {
       "sync_state",
       "users",
       "verifications",
+      "webhook_deliveries",
+      "workspace_settings",
       "workspaces",
     ]);
   });
