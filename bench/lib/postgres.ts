@@ -16,6 +16,7 @@ export async function startBenchPostgres(name: string): Promise<BenchPostgres> {
   const server = await startEmbeddedPostgres({ dataDir: path.join(root, ".flowgate", `bench-${name}`), ephemeral: true });
   const pool = new pg.Pool({ connectionString: server.connectionString, max: 4 });
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   return {
     connectionString: server.connectionString,
     pool,

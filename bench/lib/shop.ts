@@ -15,18 +15,19 @@ export const SHOP_TABLE = "shop.products";
 export const CONNECTION_ID = "shop-db";
 
 /** supplier (source.http, page pagination) → map (SHOP_FIELDS) → filter stock > 0 → [changes →] destination.postgres upsert. */
-export function shopFlow(supplierUrl: string, options: { changes: boolean }): Flow {
+export function shopFlow(supplierUrl: string, options: { changes: boolean; connectionId?: string; pageSize?: number }): Flow {
+  const pageSize = options.pageSize ?? PAGE_SIZE;
   return lineFlow([
     {
       id: "supplier",
       kind: "source.http",
-      config: { url: `${supplierUrl}/products`, recordsPath: "data", pagination: { mode: "page", pageSize: PAGE_SIZE, maxPages: 10_000 } },
+      config: { url: `${supplierUrl}/products`, recordsPath: "data", pagination: { mode: "page", pageSize, maxPages: 10_000 } },
     },
     { id: "map", kind: "transform.map", config: { fields: SHOP_FIELDS.map((f) => ({ ...f })), keepUnmapped: false, keyField: "sku" } },
     { id: "in-stock", kind: "filter.condition", config: IN_STOCK_RULES },
     ...(options.changes ? [{ id: "changes", kind: "transform.changes", config: { keyFields: ["sku"], compare: "all" } }] : []),
-    { id: "shop", kind: "destination.postgres", config: { connectionId: CONNECTION_ID, table: SHOP_TABLE, mode: "upsert", keyColumns: ["sku"] } },
-  ], PAGE_SIZE);
+    { id: "shop", kind: "destination.postgres", config: { connectionId: options.connectionId ?? CONNECTION_ID, table: SHOP_TABLE, mode: "upsert", keyColumns: ["sku"] } },
+  ], pageSize);
 }
 
 /** The mapping of SHOP_FIELDS, by hand. */

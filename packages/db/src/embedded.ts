@@ -44,6 +44,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const password = await readOrCreatePassword(path.join(dataDir, "password"));
   await stopOrphanedServer(clusterDir, log);
+  // An ephemeral cluster left behind by a process that crashed starts empty all the same.
+  if (options.ephemeral) await rm(clusterDir, { recursive: true, force: true });
   const port = await pickPort(options.preferredPort ?? 0);
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
