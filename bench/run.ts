@@ -42,7 +42,7 @@ function runScenario(name: string): Promise<ScenarioResult> {
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     child.on("exit", (code) => {
-      const line = out.trim().split("\n").reverse().find((l) => l.startsWith("{"));
+      const line = out.trim().split("\n").reverse().find((l) => l.startsWith("{\"scenario\""));
       if (code !== 0 || !line) return reject(new Error(`scenario ${name} failed (exit ${code}):\n${out}`));
       resolve(JSON.parse(line) as ScenarioResult);
     });
