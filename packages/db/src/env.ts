@@ -20,6 +20,8 @@ export const EnvSchema = z.object({
     .transform((value) => value.split(",").map((host) => host.trim()).filter((host) => host !== "")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
+  /** Where the worker serves Prometheus metrics (`/metrics`); 0 turns them off. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -46,10 +46,25 @@ export interface RecordError {
   key?: string;
 }
 
-/** What a node returns for one batch: records per output port, and per-record errors. */
+/** What a destination did with one record, by its index in the batch it received: lineage is made of these. */
+export interface RecordWrite {
+  index: number;
+  /** The record's key (e.g. its sku). */
+  key: string;
+  /** "upsert" when the destination cannot tell a create from an update; "unchanged" leaves no lineage. */
+  op: "create" | "update" | "delete" | "upsert" | "unchanged";
+  /** The destination's answer in a person's words, e.g. "HTTP 201". */
+  detail?: string;
+}
+
+/**
+ * What a node returns for one batch: records per output port, per-record errors and, for
+ * destinations, what they wrote (records that failed are in `errors`, not here).
+ */
 export interface BatchOutput {
   ports: Record<string, FlowRecord[]>;
   errors?: RecordError[];
+  writes?: RecordWrite[];
 }
 
 /** What a record sent to the `error` port carries in its `_error` field. */
@@ -140,7 +155,9 @@ export interface NodeImplementation<Config = unknown, Services = unknown> {
    * Transforms, filters and destinations: one batch in, records per port out. The batch and its records
    * are shared with the node's siblings (one output feeding two nodes): treat them as read-only and
    * return new objects. A record that failed is left out of the ports and reported in `errors` by its
-   * index; the engine applies the node's error policy. Throwing fails the whole run.
+   * index; the engine applies the node's error policy. Throwing fails the whole run. A destination
+   * reports what it did with each record it wrote in `writes` (the run's lineage); one that cannot
+   * name a record key (a file) reports nothing.
    */
   execute?(ctx: NodeContext<Config, Services>, batch: FlowRecord[]): Promise<BatchOutput>;
   /** Destinations in a dry run: what they would create, update and delete, writing nothing. */

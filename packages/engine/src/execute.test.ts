@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Flow, FlowInput } from "@flowgate/flow";
+import type { FlowRecord, Json } from "./contract";
 import { fixture } from "./fixtures";
 import { allFakeKinds, fakeServices, type FakeServices } from "./fixtures/kinds";
 import type { Checkpoint, CheckpointPort, LogEntry } from "./execute";
@@ -23,6 +24,11 @@ function run(flow: Flow, options: Partial<TestRunOptions<FakeServices>> = {}) {
     ...report,
     services,
   }));
+}
+
+/** A checkpoint port that keeps nothing (for long runs), calling `onSave` with each checkpoint. */
+function checkpointsBounded(onSave: (checkpoint: Checkpoint) => void): CheckpointPort {
+  return { save: async (checkpoint) => onSave(checkpoint) };
 }
 
 const skus = (records: { sku?: unknown }[] | undefined) => (records ?? []).map((record) => record.sku);
@@ -297,6 +303,147 @@ describe("runFlow: checkpoints, state and resuming", () => {
   });
 });
 
+describe("runFlow: dead letters and lineage", () => {
+  it("hands each checkpoint the dead letters of its batch, with the records, and starts afresh after it", async () => {
+    const saves = checkpoints();
+    const flow = fixture("check-prices", (f) => (f.settings!.errorPolicy = "skip"));
+    const report = await run(flow, { checkpoint: saves });
+    expect(report.status).toBe("succeeded_with_errors");
+    const error = (id: number, batchIndex: number, index: number) => ({
+      nodeId: "check",
+      label: "Check prices",
+      batchIndex,
+      index,
+      key: `SKU-${id}`,
+      message: `price ${id} is not a number`,
+      handling: "skipped",
+      record: { id, sku: `SKU-${id}`, n: id },
+    });
+    expect(saves.saved.map((c) => c.errors)).toEqual([[error(3, 0, 3)], [error(17, 1, 7)], [], []]);
+  });
+
+  it("traces destinations' writes (not what they left unchanged) and keyed errors at any node, per checkpoint", async () => {
+    const saves = checkpoints();
+    const flow = fixture("check-prices", (f) => {
+      f.settings!.errorPolicy = "skip";
+      f.nodes.find((n) => n.id === "numbers")!.config = { count: 10 };
+    });
+    // SKU-0 is in the store as it comes, SKU-1 with another value.
+    const services = fakeServices([{ id: 0, sku: "SKU-0", n: 0 }, { sku: "SKU-1", n: 99 }]);
+    await run(flow, { checkpoint: saves, services });
+    const [first, last] = saves.saved;
+    expect(first!.lineage[0]).toEqual({
+      nodeId: "check",
+      key: "SKU-3",
+      op: "error",
+      outcome: "failed",
+      record: { id: 3, sku: "SKU-3", n: 3 },
+      detail: "price 3 is not a number",
+      batchIndex: 0,
+    });
+    expect(first!.lineage.slice(1)).toEqual(
+      [1, 2, 4, 5, 6, 7, 8, 9].map((id) => ({
+        nodeId: "store",
+        key: `SKU-${id}`,
+        op: id === 1 ? "update" : "create",
+        outcome: "written",
+        record: { id, sku: `SKU-${id}`, n: id },
+        detail: "stored",
+        batchIndex: 0,
+      })),
+    );
+    expect(last!.done).toBe(true);
+    expect(last!.lineage).toEqual([]);
+  });
+
+  it("routed errors are dead letters too; a dry run still reports its errors", async () => {
+    const saves = checkpoints();
+    const flow = fixture("check-prices", (f) => (f.nodes.find((n) => n.id === "check")!.onError = "route"));
+    await run(flow, { checkpoint: saves });
+    const letters = saves.saved.flatMap((c) => c.errors);
+    expect(letters.map((e) => [e.key, e.handling, e.record])).toEqual([
+      ["SKU-3", "routed", { id: 3, sku: "SKU-3", n: 3 }],
+      ["SKU-17", "routed", { id: 17, sku: "SKU-17", n: 17 }],
+    ]);
+    // The routed records reached the "failures" recorder, and were written there.
+    expect(saves.saved.flatMap((c) => c.lineage).filter((l) => l.nodeId === "failures").map((l) => l.key)).toEqual(["SKU-3", "SKU-17"]);
+
+    const dry = await run(flow, { run: { mode: "dry-run" }, checkpoint: checkpoints() });
+    expect(dry.errors).toHaveLength(2);
+  });
+});
+
+describe("runFlow: replay", () => {
+  /** Records addressed to nodes, in batches; the cursor is the number of batches handed out. */
+  function replaySource(batches: { nodeId: string; record: FlowRecord }[][]) {
+    const asked: unknown[] = [];
+    return {
+      asked,
+      replay: async function* (cursor: Json | undefined) {
+        asked.push(cursor);
+        for (let next = typeof cursor === "number" ? cursor : 0; next < batches.length; next++) yield { entries: batches[next]!, cursor: next + 1 };
+      },
+    };
+  }
+
+  const batches = [
+    [
+      { nodeId: "check", record: { id: 3, sku: "SKU-3", n: 3 } },
+      { nodeId: "store", record: { id: 9, sku: "SKU-9", n: 9 } },
+      { nodeId: "check", record: { id: 4, sku: "SKU-4", n: 4 } },
+    ],
+    [{ nodeId: "tally", record: { id: 5, sku: "SKU-5", n: 5 } }],
+  ];
+
+  it("delivers each record into the node it names and runs the graph from there, without reading the source", async () => {
+    const saves = checkpoints();
+    const { replay, asked } = replaySource(batches);
+    const flow = fixture("tally", (f) => {
+      f.nodes.find((n) => n.id === "check")!.config = { failIds: [3] };
+      f.settings!.errorPolicy = "skip";
+    });
+    const report = await run(flow, { checkpoint: saves, replay });
+    expect(report.status).toBe("succeeded_with_errors");
+    expect(asked).toEqual([undefined]);
+    expect(report.nodes["numbers"]).toMatchObject({ in: 0, out: {} });
+    expect(report.recordsRead).toBe(4);
+    // The store's own record first, then what the check let through; the tally's finish was told the source was not read whole.
+    expect(report.services.written.get("store")).toEqual([
+      { id: 9, sku: "SKU-9", n: 9 },
+      { id: 4, sku: "SKU-4", n: 4 },
+      { id: 5, sku: "SKU-5", n: 5 },
+      { sku: "TOTAL", n: -1, seen: 1, complete: false },
+    ]);
+    expect(report.nodes["check"]).toMatchObject({ in: 4, errors: 1 });
+    expect(saves.saved.map(({ batchIndex, cursor, done }) => ({ batchIndex, cursor, done }))).toEqual([
+      { batchIndex: 0, cursor: 1, done: false },
+      { batchIndex: 1, cursor: 2, done: false },
+      { batchIndex: 1, cursor: 2, done: true },
+    ]);
+    // Replayed records that fail again are dead letters again.
+    expect(saves.saved[0]!.errors.map((e) => [e.nodeId, e.key, e.record])).toEqual([["check", "SKU-3", { id: 3, sku: "SKU-3", n: 3 }]]);
+  });
+
+  it("resumes after the cursor of its last checkpoint", async () => {
+    const first = checkpoints();
+    await run(fixture("tally"), { checkpoint: first, replay: replaySource(batches).replay });
+    const { replay, asked } = replaySource(batches);
+    const services = fakeServices();
+    const resumed = await run(fixture("tally"), { services, replay, resumeFrom: first.saved[0]! });
+    expect(asked).toEqual([1]);
+    expect(skus(services.written.get("store"))).toEqual(["SKU-5", "TOTAL"]);
+    expect(resumed.recordsRead).toBe(4);
+  });
+
+  it("fails the run, saying what to do, when a record names a node the flow does not run", async () => {
+    const { replay } = replaySource([[{ nodeId: "gone", record: { sku: "SKU-1" } }]]);
+    const report = await run(fixture("tally"), { replay });
+    expect(report.status).toBe("failed");
+    expect(report.error?.message).toMatch(/failed in the step “gone”, which this flow version does not run.*Retry the run from the start/);
+    expect(report.services.written.size).toBe(0);
+  });
+});
+
 describe("runFlow: a finish that yields batches", () => {
   /**
    * The tally fixture (35 numbers in batches of 10, then check, then the store) with `transform.backlog`
@@ -556,9 +703,12 @@ describe("runFlow: memory", () => {
       f.nodes.find((n) => n.id === "numbers")!.config = { count: 1_000_000 };
       f.settings!.batchSize = 1000;
     });
-    const report = await run(flow);
+    let largestTrace = 0;
+    const report = await run(flow, { checkpoint: checkpointsBounded((c) => (largestTrace = Math.max(largestTrace, c.lineage.length))) });
     expect(report.status).toBe("succeeded");
     expect(report.recordsRead).toBe(1_000_000);
+    // Lineage leaves with each checkpoint: never more than a batch's worth waits.
+    expect(largestTrace).toBeLessThanOrEqual(1000);
     expect(report.batches).toBe(1000);
     expect(report.nodes["even"]!.out).toEqual({ kept: 500_000, discarded: 500_000 });
     // No node ever received more than one batch at once.

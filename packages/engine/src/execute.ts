@@ -9,6 +9,7 @@ import type {
   LogLevel,
   NodeContext,
   PlannedWrite,
+  RecordWrite,
   RoutedError,
   RunInfo,
 } from "./contract";
@@ -43,7 +44,42 @@ export interface Checkpoint {
   state: StagedStateWrites;
   /** True for the checkpoint after the nodes' `finish`: the run has nothing left to do. */
   done: boolean;
+  /** This checkpoint's per-record errors (the dead letters), each with the record as the node received it. */
+  errors: DeadLetter[];
+  /** What happened to record keys since the last checkpoint: destinations' writes and keyed errors at any node. */
+  lineage: LineageEntry[];
 }
+
+/** A per-record error with the record that met it: what `runs.retryFailed` sends into the node again. */
+export interface DeadLetter extends RecordErrorReport {
+  /** The record as the node received it; absent for errors of a node's `finish`. */
+  record?: FlowRecord;
+}
+
+/** One record key at one node: written by a destination, or failed at any node. */
+export interface LineageEntry {
+  nodeId: string;
+  key: string;
+  /** The destination's operation (create, update, delete, upsert) or "error" for a failure. */
+  op: RecordWrite["op"] | "error";
+  outcome: "written" | "failed";
+  /** The record as the node received it (absent when it came from a node's `finish`). */
+  record?: FlowRecord;
+  /** The destination's answer (e.g. "HTTP 201"), or the error message. */
+  detail?: string;
+  /** The source batch (from 0); -1 after the last batch. */
+  batchIndex: number;
+}
+
+/** One batch to replay: records delivered straight into the nodes they failed in. */
+export interface ReplayBatch {
+  entries: { nodeId: string; record: FlowRecord }[];
+  /** Where to continue after this batch (stored with the checkpoint, handed back on resume). */
+  cursor: Json;
+}
+
+/** Replays records instead of reading the flow's source, resuming after `cursor` (undefined: from the start). */
+export type ReplaySource = (cursor: Json | undefined) => AsyncIterable<ReplayBatch>;
 
 export interface CheckpointPort {
   /**
@@ -98,6 +134,12 @@ export interface RunOptions<Services = unknown> {
   dryRunLimit?: number;
   /** The trigger that started the run, when the flow has several (see `planFlow`). */
   triggerNodeId?: string;
+  /**
+   * Replays records (the dead letters of an earlier run) instead of reading the source: each record
+   * goes into the node it names, and the graph runs from there. The nodes then finish with
+   * `complete: false`, since the run did not see the whole source.
+   */
+  replay?: ReplaySource;
 }
 
 export type RunStatus = "succeeded" | "succeeded_with_errors" | "failed" | "cancelled";
@@ -109,6 +151,12 @@ export interface RunFailure {
   field?: string;
   /** For a record that failed under the "fail" policy. */
   record?: { batchIndex: number; index: number; key?: string };
+  /**
+   * The cause may pass by itself (a timeout, a refused or reset connection, a 5xx or 429 after the
+   * node's own retries, a lost database connection): the runtime retries the run from its last
+   * checkpoint, with backoff, before calling it failed.
+   */
+  transient?: boolean;
 }
 
 export interface RunReport {
@@ -174,6 +222,9 @@ class FlowRun<Services> {
   private readonly signal: AbortSignal;
   private readonly counts: RunCounts;
   private readonly errors: RecordErrorReport[] = [];
+  /** Since the last checkpoint; handed to it, then emptied, so memory stays bounded by the batch. */
+  private deadLetters: DeadLetter[] = [];
+  private lineage: LineageEntry[] = [];
   private readonly samples: Record<string, Record<string, FlowRecord[]>> = {};
   private readonly planned: Record<string, PlannedWrite[]> = {};
   private readonly notPreviewable: Record<string, string> = {};
@@ -208,7 +259,7 @@ class FlowRun<Services> {
 
       if (this.options.resumeFrom?.done) return this.report(this.finalStatus());
       if (this.signal.aborted) return this.report("cancelled");
-      const complete = await this.readAll(plan);
+      const complete = this.options.replay ? await this.replayAll(plan, this.options.replay) : await this.readAll(plan);
       if (complete === "cancelled") return await this.cancel();
       if ((await this.finishAll(plan, complete)) === "cancelled") return await this.cancel();
       return this.report(this.finalStatus());
@@ -298,6 +349,41 @@ class FlowRun<Services> {
       // Stopping early (limit, cancel, failure) lets the source close its connection or file.
       if (!exhausted) await iterator.return?.();
     }
+  }
+
+  /**
+   * Delivers each replayed record into the node it names and runs the graph from there, batch by
+   * batch, checkpointing after each. Returns false (the source was not read: nodes must conclude
+   * nothing about records they did not see) or "cancelled".
+   */
+  private async replayAll(plan: ExecutionPlan, replay: ReplaySource): Promise<false | "cancelled"> {
+    for await (const batch of replay(this.cursor)) {
+      const batchIndex = this.batchIndex + 1;
+      this.counts.recordsRead += batch.entries.length;
+      this.inbox = new Map();
+      for (const { nodeId, record } of batch.entries) {
+        const node = plan.nodes.get(nodeId);
+        if (!node?.implementation.execute) {
+          throw new RunError({
+            message: node
+              ? `A record to replay is addressed to “${node.label}”, which takes no records in. Only records that failed in a step with an input can be retried.`
+              : `A record to replay failed in the step “${nodeId}”, which this flow version does not run (it was removed or disabled). Retry the run from the start instead.`,
+            ...(node && { nodeId }),
+          });
+        }
+        const waiting = this.inbox.get(nodeId);
+        if (waiting) waiting[0]!.push(record);
+        else this.inbox.set(nodeId, [[record]]);
+      }
+      for (const node of plan.order) {
+        const input = this.take(node.id);
+        if (input) await this.process(node, input, batchIndex);
+      }
+      this.counts.batches += 1;
+      await this.commit(batchIndex, batch.cursor, false);
+      if (this.signal.aborted) return "cancelled";
+    }
+    return false;
   }
 
   /**
@@ -412,6 +498,7 @@ class FlowRun<Services> {
       });
     }
     const routed: FlowRecord[] = [];
+    const batchNumber = batchIndex === "finish" ? -1 : batchIndex;
     for (const error of output.errors ?? []) {
       const index = batchIndex === "finish" ? -1 : error.index;
       const record = batch[index];
@@ -431,24 +518,55 @@ class FlowRun<Services> {
       }
       this.counts.errors += 1;
       this.counts.nodes[node.id]!.errors += 1;
-      if (this.errors.length < MAX_REPORTED_ERRORS) {
-        this.errors.push({
-          nodeId: node.id,
-          label: node.label,
-          batchIndex: batchIndex === "finish" ? -1 : batchIndex,
-          index,
-          ...(key !== undefined && { key }),
-          message: error.message,
-          handling: node.errorPolicy === "route" ? "routed" : "skipped",
-        });
+      const entry: RecordErrorReport = {
+        nodeId: node.id,
+        label: node.label,
+        batchIndex: batchNumber,
+        index,
+        ...(key !== undefined && { key }),
+        message: error.message,
+        handling: node.errorPolicy === "route" ? "routed" : "skipped",
+      };
+      if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(entry);
+      if (!this.dryRun) {
+        this.deadLetters.push(record === undefined ? entry : { ...entry, record });
+        if (key !== undefined) {
+          this.lineage.push({
+            nodeId: node.id,
+            key,
+            op: "error",
+            outcome: "failed",
+            ...(record !== undefined && { record }),
+            detail: error.message,
+            batchIndex: batchNumber,
+          });
+        }
       }
       if (node.errorPolicy === "route") {
         const _error: RoutedError = { node: node.id, label: node.label, message: error.message, ...(key !== undefined && { key }) };
         routed.push({ ...record, _error });
       }
     }
+    if (output.writes && !this.dryRun) this.trace(node, output.writes, batch, batchNumber);
     for (const port in output.ports) this.deliver(node, port, output.ports[port]!);
     if (routed.length > 0) this.deliver(node, ERROR_PORT, routed);
+  }
+
+  /** A destination's writes as lineage (what it left unchanged is no event worth a row). */
+  private trace(node: PlannedNode, writes: readonly RecordWrite[], batch: FlowRecord[], batchIndex: number): void {
+    for (const write of writes) {
+      if (write.op === "unchanged") continue;
+      const record = batch[write.index];
+      this.lineage.push({
+        nodeId: node.id,
+        key: write.key,
+        op: write.op,
+        outcome: "written",
+        ...(record !== undefined && { record }),
+        ...(write.detail !== undefined && { detail: write.detail }),
+        batchIndex,
+      });
+    }
   }
 
   private deliver(node: PlannedNode, port: string, records: FlowRecord[]): void {
@@ -490,6 +608,8 @@ class FlowRun<Services> {
       counts: structuredClone(this.counts),
       state: this.options.state.pending(),
       done,
+      errors: this.deadLetters,
+      lineage: this.lineage,
     };
     try {
       await this.options.checkpoint?.save(checkpoint);
@@ -497,12 +617,14 @@ class FlowRun<Services> {
       throw new CheckpointFailed(error);
     }
     this.options.state.markCommitted();
+    this.deadLetters = [];
+    this.lineage = [];
   }
 
   private nodeFailure(node: PlannedNode, error: unknown, when?: string): RunError {
     if (error instanceof RunError) return error;
     return new RunError(
-      { message: `Node “${node.label}” failed${when ? ` ${when}` : ""}: ${describe(error)}`, nodeId: node.id },
+      { message: `Node “${node.label}” failed${when ? ` ${when}` : ""}: ${describe(error)}`, nodeId: node.id, ...(isTransient(error) && { transient: true }) },
       { cause: error },
     );
   }
@@ -586,6 +708,22 @@ function parseConfig(node: PlannedNode): unknown {
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<BatchOutput> {
   return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+/** Network and connection failure codes (Node's and PostgreSQL's SQLSTATE classes 08 and 57P0x). */
+const TRANSIENT_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|08\d\d\d|57P0[1-3])$/;
+
+/**
+ * Whether a node's error may pass by itself. Connectors say so (`retryable`, e.g. the HTTP client's
+ * errors after its own retries); otherwise the error's code, or its cause's, names a lost connection.
+ */
+export function isTransient(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === "object" && current !== null && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const { retryable, code } = current as { retryable?: unknown; code?: unknown };
+    if (typeof retryable === "boolean") return retryable;
+    if (typeof code === "string" && TRANSIENT_CODES.test(code)) return true;
+  }
+  return false;
 }
 
 function describe(error: unknown): string {

@@ -4,3 +4,4 @@ export * from "./plan";
 export * from "./execute";
 export * from "./registry";
 export * from "./jsonata-expressions";
+export * from "./canonical-json";

@@ -1,14 +1,28 @@
 import { runNodes, runs, type Database, type RunCountsSummary } from "@flowgate/db";
-import type { Checkpoint, NodeCounts, RunCounts } from "@flowgate/engine";
+import { canonicalJson, type Checkpoint, type DeadLetter, type FlowRecord, type LineageEntry, type NodeCounts, type RunCounts } from "@flowgate/engine";
 import { eq, sql } from "drizzle-orm";
+import { createHash } from "node:crypto";
 
 /** A transaction (or the database): the checkpoint's writes must share one. */
 export type Tx = Pick<Database, "execute" | "update" | "insert" | "select">;
 
 export interface CheckpointTarget {
+  workspaceId: string;
   flowId: string;
   /** Destination node ids: what reaches them without an error counts as written. */
   destinationIds: ReadonlySet<string>;
+  /** The worker attempt (runs.attempt) the dead letters are stored with. */
+  attempt: number;
+  /**
+   * A "failed-records" run: the run whose dead letters it replays. The checkpoint marks those up to
+   * its cursor (the last replayed id) as retried by this run.
+   */
+  replayOf?: string | null;
+}
+
+/** Lineage's hash of a record: the first 32 hex digits of the SHA-256 of its canonical JSON. */
+export function recordHash(record: FlowRecord): string {
+  return createHash("sha256").update(canonicalJson(record)).digest("hex").slice(0, 32);
 }
 
 /** What a person reads in the run list, from the engine's counters. */
@@ -52,10 +66,18 @@ export async function upsertRunNodes(tx: Tx, runId: string, nodes: Record<string
 
 /**
  * Stores one checkpoint: the state the batch staged (into sync_state), the run's cursor, batch
- * index and counters, and the per-node stats. Call it inside one transaction: either all of it is
- * durable, or none of it and the batch is read again. Answers whether someone asked to cancel the run.
+ * index and counters, the per-node stats, the batch's dead letters and lineage, and for a replay,
+ * which dead letters it retried. Call it inside one transaction: either all of it is durable, or none
+ * of it and the batch is read again. Answers whether someone asked to cancel the run.
  */
 export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpoint, target: CheckpointTarget): Promise<{ cancelRequested: boolean }> {
+  await insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
+  await insertLineage(tx, runId, checkpoint.lineage, target);
+  if (target.replayOf && typeof checkpoint.cursor === "number") {
+    await tx.execute(sql`
+      update record_errors set status = 'retried', retried_by = ${runId}
+      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`);
+  }
   for (const [nodeId, writes] of Object.entries(checkpoint.state)) {
     if (writes.set.length > 0) {
       await tx.execute(sql`
@@ -85,4 +107,46 @@ export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpo
   if (!run) throw new Error(`The run ${runId} was deleted while it ran.`);
   await upsertRunNodes(tx, runId, checkpoint.counts.nodes);
   return { cancelRequested: run.cancelRequested };
+}
+
+/**
+ * One statement per checkpoint, whatever the batch size: the rows travel as one JSON parameter (a
+ * batch of 100,000 would exceed PostgreSQL's 65,535 bind parameters as separate values). Ids follow
+ * the order the errors arose, which is the order runs.errors pages them in.
+ */
+async function insertDeadLetters(tx: Tx, runId: string, errors: readonly DeadLetter[], attempt: number): Promise<void> {
+  if (errors.length === 0) return;
+  const rows = errors.map((e) => ({
+    node_id: e.nodeId,
+    batch_index: e.batchIndex,
+    record_index: e.index,
+    key: e.key ?? null,
+    message: e.message,
+    record: e.record ?? null,
+  }));
+  await tx.execute(sql`
+    insert into record_errors (run_id, node_id, batch_index, record_index, key, message, record, attempt)
+    select ${runId}, e.node_id, e.batch_index, e.record_index, e.key, e.message, e.record, ${attempt}
+    from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (node_id text, batch_index int, record_index int, key text, message text, record jsonb))
+      with ordinality as e(node_id, batch_index, record_index, key, message, record, n)
+    order by e.n`);
+}
+
+/** Written in every checkpoint, so kept lean: one JSON parameter, no ordering (the rows of one checkpoint share their time). */
+async function insertLineage(tx: Tx, runId: string, entries: readonly LineageEntry[], target: CheckpointTarget): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((l) => ({
+    node_id: l.nodeId,
+    key: l.key,
+    op: l.op,
+    outcome: l.outcome,
+    hash: l.record ? recordHash(l.record) : null,
+    record: l.record ?? null,
+    detail: l.detail ?? null,
+    batch_index: l.batchIndex,
+  }));
+  await tx.execute(sql`
+    insert into lineage (workspace_id, flow_id, run_id, node_id, key, op, outcome, hash, record, detail, batch_index)
+    select ${target.workspaceId}, ${target.flowId}, ${runId}, l.node_id, l.key, l.op, l.outcome, l.hash, l.record, l.detail, l.batch_index
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as l(node_id text, key text, op text, outcome text, hash text, record jsonb, detail text, batch_index int)`);
 }

@@ -151,8 +151,13 @@ describe("run-flow", () => {
     expect(run.batchIndex).toBeLessThan(PRODUCTS / 50 - 1);
     const rows = await shopRows();
     expect(rows).toHaveLength((run.batchIndex + 1) * 50);
+    // The shop saw exactly the checkpointed batches, each key once, and nothing after the cancel.
+    const writes = await writesPerSku();
+    expect(writes).toHaveLength(rows.length);
+    expect(writes.every((w) => w.n === 1)).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
     expect(await shopRows()).toHaveLength(rows.length);
+    expect(await writesPerSku()).toHaveLength(rows.length);
   });
 
   it("beats while a batch is in flight and stops beating when the run ends", async () => {
@@ -211,6 +216,39 @@ describe("run-flow", () => {
     } finally {
       await database.pool.query("drop trigger runs_checkpoint_fault on runs; drop function fail_third_checkpoint(); drop sequence checkpoint_fault;");
     }
+  });
+
+  it("a transient failure (the supplier answers 503 past the node's retries) retries the run from its checkpoint; a lasting one fails it", async () => {
+    const document = supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId });
+    (document.nodes[1]!.config as { retries: number }).retries = 1;
+    const flow = await publishedFlow(document);
+    // Two pages go through, then the next request and its one retry get 503.
+    supplier.requests.clear();
+    supplier.setFault({ kind: "status", status: 503, after: 2, times: 2, path: "/products" });
+    const { runId } = await start(flow);
+    const waiting = await waitFor("the run to wait for its next attempt", async () => {
+      const row = await runRow(runId);
+      return row.status === "queued" && row.error ? row : undefined;
+    });
+    expect(waiting.error?.message).toMatch(/^Attempt 1 of 5 stopped: Node “read” failed: .*503.* The run goes on from its last checkpoint in about 3 s\.$/);
+    expect(waiting.batchIndex).toBe(1);
+    const run = await finished(runId, 20_000);
+    expect(run.status).toBe("succeeded");
+    expect(run.error).toBeNull();
+    expect(run.attempt).toBe(2);
+    expect(run.counts).toEqual({ read: PRODUCTS, written: PRODUCTS, errors: 0 });
+    const fetches = (page: number) => supplier.requests.log.filter((r) => r.path === "/products" && r.query.page === String(page)).length;
+    // Pages 1 and 2 were checkpointed before the failure: fetched once. Page 3: twice refused, then read.
+    expect([1, 2, 3, 4, 5].map(fetches)).toEqual([1, 1, 3, 1, 1]);
+    expect((await writesPerSku()).filter((w) => w.n !== 1)).toEqual([]);
+    expect(await shopRows()).toEqual(expectedShop());
+
+    // A 404 will not pass by itself: failed at once, no retry.
+    supplier.setFault({ kind: "status", status: 404, path: "/products" });
+    const lasting = await finished((await start(flow)).runId);
+    expect(lasting.status).toBe("failed");
+    expect(lasting.attempt).toBe(1);
+    expect(lasting.error?.message).toMatch(/404/);
   });
 
   it("fails a run whose pinned document does not validate, listing its problems", async () => {

@@ -7,14 +7,16 @@ import { writeCheckpoint } from "./checkpoint";
 import { PostgresStatePort } from "./state";
 
 let database: TestDatabase;
+let workspaceId: string;
 let flowId: string;
+let versionId: string;
 let runId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const workspaceId = newId();
+  workspaceId = newId();
   flowId = newId();
-  const versionId = newId();
+  versionId = newId();
   runId = newId();
   const document = { schemaVersion: 1, nodes: [], edges: [], settings: {} } as never;
   await database.db.insert(workspaces).values({ id: workspaceId, name: "W", slug: `w-${workspaceId}` });
@@ -30,6 +32,8 @@ async function allKeys(port: PostgresStatePort, nodeId: string): Promise<string[
   return keys.sort();
 }
 
+const target = (destinationIds: Set<string>) => ({ workspaceId, flowId, destinationIds, attempt: 1 });
+
 function checkpoint(port: PostgresStatePort, batchIndex: number): Checkpoint {
   return {
     batchIndex,
@@ -37,6 +41,8 @@ function checkpoint(port: PostgresStatePort, batchIndex: number): Checkpoint {
     counts: { batches: batchIndex + 1, recordsRead: 10, errors: 1, nodes: { a: { in: 10, out: { out: 9 }, errors: 1, ms: 3.14159 } }, edges: {} },
     state: port.pending(),
     done: false,
+    errors: [],
+    lineage: [],
   };
 }
 
@@ -46,7 +52,7 @@ describe("PostgresStatePort and writeCheckpoint", () => {
     const a = port.forNode("a");
     // 1,205 committed keys: more than one page of keys().
     a.set(Array.from({ length: 1205 }, (_, i) => [`k${String(i).padStart(4, "0")}`, { n: i }] as const));
-    await database.db.transaction((tx) => writeCheckpoint(tx, runId, checkpoint(port, 0), { flowId, destinationIds: new Set(["a"]) }));
+    await database.db.transaction((tx) => writeCheckpoint(tx, runId, checkpoint(port, 0), target(new Set(["a"]))));
     port.markCommitted();
 
     a.set([["k0001", { n: -1 }], ["new", "value"]]);
@@ -65,7 +71,7 @@ describe("PostgresStatePort and writeCheckpoint", () => {
 
     a.set([["k0001", { n: -1 }]]);
     a.delete(["k0002"]);
-    const { cancelRequested } = await database.db.transaction((tx) => writeCheckpoint(tx, runId, checkpoint(port, 1), { flowId, destinationIds: new Set(["a"]) }));
+    const { cancelRequested } = await database.db.transaction((tx) => writeCheckpoint(tx, runId, checkpoint(port, 1), target(new Set(["a"]))));
     port.markCommitted();
     expect(cancelRequested).toBe(false);
     const stored = await database.db.select().from(syncState).where(and(eq(syncState.flowId, flowId), eq(syncState.nodeId, "a")));
@@ -80,7 +86,7 @@ describe("PostgresStatePort and writeCheckpoint", () => {
     port.forNode("a").set([["rolled-back", true]]);
     await expect(
       database.db.transaction(async (tx) => {
-        await writeCheckpoint(tx, runId, checkpoint(port, 5), { flowId, destinationIds: new Set() });
+        await writeCheckpoint(tx, runId, checkpoint(port, 5), target(new Set()));
         throw new Error("connection lost");
       }),
     ).rejects.toThrow("connection lost");

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, RUN_TRIGGERS } from "@flowgate/db";
+import { RECORD_ERROR_STATUSES, RUN_STATUSES, RUN_TRIGGERS } from "@flowgate/db";
 import { z } from "zod";
 import * as runs from "../services/runs";
 import { scopeOf } from "../scope";
@@ -40,6 +40,24 @@ const RunDetailSchema = RunSummarySchema.extend({
   nodes: z.array(z.object({ nodeId: z.string(), in: z.number(), out: z.record(z.string(), z.number()), errors: z.number(), ms: z.number() })),
 });
 
+const RecordSchema = z.record(z.string(), z.unknown());
+
+const DeadLetterSchema = z.object({
+  id: z.number(),
+  nodeId: z.string(),
+  batchIndex: z.number(),
+  index: z.number(),
+  key: z.string().nullable(),
+  message: z.string(),
+  record: RecordSchema.nullable(),
+  status: z.enum(RECORD_ERROR_STATUSES),
+  /** The worker attempt of the run that met the error. */
+  attempt: z.number(),
+  /** The run that retried it. */
+  retriedBy: z.string().nullable(),
+  createdAt: IsoDate,
+});
+
 export const runsRouter = router({
   start: roleProcedure("editor")
     .input(z.object({ flowId: Id }))
@@ -64,4 +82,31 @@ export const runsRouter = router({
     .input(RunInput)
     .output(z.object({ runId: z.string(), status: RunStatusSchema }))
     .mutation(({ ctx, input }) => runs.cancelRun(scopeOf(ctx), input.runId)),
+  retry: roleProcedure("editor")
+    .input(z.object({ runId: Id, version: z.enum(["same", "latest"]).default("same") }))
+    .output(z.object({ runId: z.string() }))
+    .mutation(({ ctx, input }) => runs.retryRun(scopeOf(ctx), input)),
+  retryFailed: roleProcedure("editor")
+    .input(RunInput)
+    .output(z.object({ runId: z.string(), records: z.number() }))
+    .mutation(({ ctx, input }) => runs.retryFailedRecords(scopeOf(ctx), input.runId)),
+  samples: workspaceProcedure
+    .input(z.object({ runId: Id, nodeId: z.string().min(1).max(200), port: z.string().min(1).max(200) }))
+    .output(z.object({ nodeId: z.string(), port: z.string(), records: z.array(RecordSchema), takenAt: IsoDate.nullable() }))
+    .query(({ ctx, input }) => runs.runSamplesOf(scopeOf(ctx), input)),
+  errors: workspaceProcedure
+    .input(
+      z.object({
+        runId: Id,
+        status: z.enum(RECORD_ERROR_STATUSES).optional(),
+        cursor: z.string().max(40).optional(),
+        limit: z.int().min(1).max(500).default(100),
+      }),
+    )
+    .output(z.object({ items: z.array(DeadLetterSchema), nextCursor: z.string().nullable() }))
+    .query(({ ctx, input }) => runs.runErrors(scopeOf(ctx), input)),
+  dismissErrors: roleProcedure("editor")
+    .input(z.object({ runId: Id, ids: z.array(z.int().positive()).min(1).max(1000).optional() }))
+    .output(z.object({ dismissed: z.number() }))
+    .mutation(({ ctx, input }) => runs.dismissErrors(scopeOf(ctx), input)),
 });

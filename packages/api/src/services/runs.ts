@@ -1,8 +1,9 @@
-import { flows, flowVersions, runNodes, runs, type RunStatus } from "@flowgate/db";
+import { FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus } from "@flowgate/db";
 import { enqueueRun } from "@flowgate/runtime/enqueue";
 import { TRPCError } from "@trpc/server";
-import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { recordAudit } from "./audit";
+import { decodeTimeCursor, encodeTimeCursor } from "./paging";
 import { findInWorkspace, type Scope } from "./scope";
 
 function findRun(scope: Scope, runId: string) {
@@ -23,26 +24,6 @@ export async function startRun(scope: Scope, flowId: string) {
   });
 }
 
-/** A position in the list: the last run shown, by its exact created_at (microseconds, as PostgreSQL prints it) and id. */
-interface ListCursor {
-  at: string;
-  id: string;
-}
-
-function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): ListCursor {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    if (typeof at === "string" && typeof id === "string" && !Number.isNaN(Date.parse(at))) return { at, id };
-  } catch {
-    // fall through
-  }
-  throw new TRPCError({ code: "BAD_REQUEST", message: "This page of runs is no longer valid. Reload the run list." });
-}
-
 export interface ListRunsInput {
   flowId?: string;
   status?: RunStatus;
@@ -56,7 +37,7 @@ export async function listRuns(scope: Scope, input: ListRunsInput) {
   if (input.flowId) conditions.push(eq(runs.flowId, input.flowId));
   if (input.status) conditions.push(eq(runs.status, input.status));
   if (input.cursor) {
-    const { at, id } = decodeCursor(input.cursor);
+    const { at, id } = decodeTimeCursor(input.cursor, "the run list");
     conditions.push(sql`(${runs.createdAt}, ${runs.id}) < (${at}::timestamptz, ${id})`);
   }
   const rows = await scope.db
@@ -76,7 +57,7 @@ export async function listRuns(scope: Scope, input: ListRunsInput) {
   const last = page[page.length - 1];
   return {
     items: page.map(({ run, flowName, versionNumber }) => ({ ...summary(run), flowName, versionNumber })),
-    nextCursor: rows.length > input.limit && last ? encodeCursor({ at: last.cursorAt, id: last.run.id }) : null,
+    nextCursor: rows.length > input.limit && last ? encodeTimeCursor({ at: last.cursorAt, id: last.run.id }) : null,
   };
 }
 
@@ -148,4 +129,179 @@ export async function cancelRun(scope: Scope, runId: string) {
   }
   await recordAudit(scope.db, { workspaceId: scope.workspaceId, actorId: scope.userId, action: "run.cancel", targetType: "run", targetId: run.id });
   return { runId: run.id, status: updated.status };
+}
+
+/** Says, for a run that is still going, that a retry has to wait; a retry of a live run would race it. */
+function requireEnded(run: typeof runs.$inferSelect, what: string): void {
+  if (!FINISHED_RUN_STATUSES.includes(run.status)) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `This run is still ${run.status.replace(/_/g, " ")}, so it cannot be ${what} yet. Wait for it to end, or cancel it first.`,
+    });
+  }
+}
+
+/**
+ * Runs the flow again from the start, as a new run that points back at this one: with the version
+ * this run ran ("same") or the flow's published one ("latest"). A webhook run reads the same request again.
+ */
+export async function retryRun(scope: Scope, input: { runId: string; version: "same" | "latest" }) {
+  const run = await findRun(scope, input.runId);
+  requireEnded(run, "retried");
+  let versionId = run.flowVersionId;
+  if (input.version === "latest") {
+    const [flow] = await scope.db.select({ activeVersionId: flows.activeVersionId }).from(flows).where(eq(flows.id, run.flowId));
+    if (!flow?.activeVersionId) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "The flow has no published version any more. Publish it, or retry with the version this run used." });
+    }
+    versionId = flow.activeVersionId;
+  }
+  return scope.db.transaction(async (tx) => {
+    const { runId } = await enqueueRun(tx, {
+      workspaceId: scope.workspaceId,
+      flowId: run.flowId,
+      flowVersionId: versionId,
+      // A person started it; a webhook run's retry still reads the request it was sent.
+      trigger: "manual",
+      webhookDeliveryId: run.webhookDeliveryId,
+      createdBy: scope.userId,
+      retryOf: run.id,
+    });
+    await recordAudit(tx, {
+      workspaceId: scope.workspaceId,
+      actorId: scope.userId,
+      action: "run.retry",
+      targetType: "run",
+      targetId: runId,
+      details: { retryOf: run.id, version: input.version, versionId },
+    });
+    return { runId };
+  });
+}
+
+/** Open dead letters a "failed-records" run can send again: those stored with their record. */
+const retryable = (runId: string) => and(eq(recordErrors.runId, runId), eq(recordErrors.status, "open"), isNotNull(recordErrors.record));
+
+/**
+ * Sends this run's open dead letters again, into the steps they failed in, as a new run pinned to
+ * the same version. The run row is locked meanwhile, so two clicks make one retry.
+ */
+export async function retryFailedRecords(scope: Scope, runId: string) {
+  const run = await findRun(scope, runId);
+  requireEnded(run, "retried");
+  return scope.db.transaction(async (tx) => {
+    await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, run.id)).for("update");
+    const [pending] = await tx
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.retryOf, run.id), eq(runs.mode, "failed-records"), inArray(runs.status, ["queued", "running"])))
+      .limit(1);
+    if (pending) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "A retry of this run's failed records is already queued or running. Wait for it to end." });
+    }
+    const [open] = await tx.select({ n: count() }).from(recordErrors).where(retryable(run.id));
+    const records = open?.n ?? 0;
+    if (records === 0) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message:
+          "This run has no failed records left to retry: they were retried or dismissed already, or it had none. To run everything again, use “Retry” instead.",
+      });
+    }
+    const { runId: retryId } = await enqueueRun(tx, {
+      workspaceId: scope.workspaceId,
+      flowId: run.flowId,
+      flowVersionId: run.flowVersionId,
+      trigger: "manual",
+      createdBy: scope.userId,
+      retryOf: run.id,
+      mode: "failed-records",
+    });
+    await recordAudit(tx, {
+      workspaceId: scope.workspaceId,
+      actorId: scope.userId,
+      action: "run.retryFailed",
+      targetType: "run",
+      targetId: retryId,
+      details: { retryOf: run.id, records },
+    });
+    return { runId: retryId, records };
+  });
+}
+
+/** The first records that left a node by a port in this run (none when nothing did). */
+export async function runSamplesOf(scope: Scope, input: { runId: string; nodeId: string; port: string }) {
+  const run = await findRun(scope, input.runId);
+  const [sample] = await scope.db
+    .select({ records: runSamples.records, createdAt: runSamples.createdAt })
+    .from(runSamples)
+    .where(and(eq(runSamples.runId, run.id), eq(runSamples.nodeId, input.nodeId), eq(runSamples.port, input.port)));
+  return { nodeId: input.nodeId, port: input.port, records: sample?.records ?? [], takenAt: sample?.createdAt.toISOString() ?? null };
+}
+
+function decodeIdCursor(cursor: string): number {
+  const id = Number(cursor);
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "This page of failed records is no longer valid. Reload the list." });
+  }
+  return id;
+}
+
+export interface RunErrorsInput {
+  runId: string;
+  status?: RecordErrorStatus;
+  cursor?: string;
+  limit: number;
+}
+
+/** The run's dead letters in the order they arose, in pages (keyset on the (run_id, id) index: every page costs the same). */
+export async function runErrors(scope: Scope, input: RunErrorsInput) {
+  const run = await findRun(scope, input.runId);
+  const conditions: SQL[] = [eq(recordErrors.runId, run.id)];
+  if (input.status) conditions.push(eq(recordErrors.status, input.status));
+  if (input.cursor) conditions.push(gt(recordErrors.id, decodeIdCursor(input.cursor)));
+  const rows = await scope.db
+    .select()
+    .from(recordErrors)
+    .where(and(...conditions))
+    .orderBy(asc(recordErrors.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((e) => ({
+      id: e.id,
+      nodeId: e.nodeId,
+      batchIndex: e.batchIndex,
+      index: e.index,
+      key: e.key,
+      message: e.message,
+      record: (e.record as Record<string, unknown> | null) ?? null,
+      status: e.status,
+      attempt: e.attempt,
+      retriedBy: e.retriedBy,
+      createdAt: e.createdAt.toISOString(),
+    })),
+    nextCursor: rows.length > input.limit && last ? String(last.id) : null,
+  };
+}
+
+/** Marks open dead letters as dismissed (these ids, or all of the run's): retryFailed then leaves them alone. */
+export async function dismissErrors(scope: Scope, input: { runId: string; ids?: number[] }) {
+  const run = await findRun(scope, input.runId);
+  const conditions: SQL[] = [eq(recordErrors.runId, run.id), eq(recordErrors.status, "open")];
+  if (input.ids) conditions.push(inArray(recordErrors.id, input.ids));
+  const dismissed = await scope.db.transaction(async (tx) => {
+    const rows = await tx.update(recordErrors).set({ status: "dismissed" }).where(and(...conditions)).returning({ id: recordErrors.id });
+    await recordAudit(tx, {
+      workspaceId: scope.workspaceId,
+      actorId: scope.userId,
+      action: "run.dismissErrors",
+      targetType: "run",
+      targetId: run.id,
+      details: { dismissed: rows.length, ...(input.ids && { ids: input.ids }) },
+    });
+    return rows.length;
+  });
+  return { dismissed };
 }

@@ -1,4 +1,4 @@
-import type { FlowRecord } from "@flowgate/engine";
+import type { FlowRecord, LineageEntry } from "@flowgate/engine";
 import type { Flow, FlowInput } from "@flowgate/flow";
 import { startShopApi, startSupplierApi, type ShopApi, type SupplierApi } from "@flowgate/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -63,7 +63,7 @@ describe("destination.http: writing", () => {
     expect(shop.idempotencyKeys.size).toBe(COUNT);
   });
 
-  it("running the same records twice changes nothing the second time", async () => {
+  it("sending the same records again in the same run (resumed after a crash) changes nothing the second time", async () => {
     connect();
     const flow = fixture("supplier-to-shop");
     await run(flow);
@@ -71,6 +71,51 @@ describe("destination.http: writing", () => {
     expect(second.status).toBe("succeeded");
     expect(shop.writes).toHaveLength(COUNT);
     expect([...shop.idempotencyKeys.values()].every((count) => count === 2)).toBe(true);
+  });
+
+  it("a record refused in one run is written by another once the cause is gone: the refusal does not stick to its key", async () => {
+    connect();
+    const bad = supplier.products[3]!.sku;
+    shop.failSku(bad, { status: 422, message: "Unknown category" });
+    const flow = fixture("supplier-to-shop");
+    expect((await run(flow, { run: { id: "run-1" } })).errors.map((e) => e.key)).toEqual([bad]);
+    shop.clearFailures();
+    const retry = await run(flow, { run: { id: "run-2" } });
+    expect(retry.status).toBe("succeeded");
+    expect(shop.writes.filter((w) => w.sku === bad)).toHaveLength(1);
+    expect(shop.state.get(bad)).toEqual(supplier.products[3]);
+  });
+
+  it("reports what the API took as its writes, with the status it answered, for lineage", async () => {
+    connect();
+    const lineage: LineageEntry[] = [];
+    const bad = supplier.products[1]!.sku;
+    shop.failSku(bad, { status: 409, message: "Product is locked" });
+    await run(fixture("supplier-to-shop"), { checkpoint: { save: async (c) => void lineage.push(...c.lineage) } });
+    expect(lineage).toHaveLength(COUNT);
+    expect(lineage[0]).toEqual({
+      nodeId: "shop",
+      key: bad,
+      op: "error",
+      outcome: "failed",
+      record: supplier.products[1],
+      detail: expect.stringContaining("answered 409"),
+      batchIndex: 0,
+    });
+    expect(lineage[1]).toEqual({ nodeId: "shop", key: supplier.products[0]!.sku, op: "upsert", outcome: "written", record: supplier.products[0], detail: "HTTP 201", batchIndex: 0 });
+    expect(lineage.filter((l) => l.outcome === "written")).toHaveLength(COUNT - 1);
+
+    // Batched: each record the API took, by its 207 answer.
+    lineage.length = 0;
+    shop.reset();
+    shop.failSku(bad, { status: 409, message: "Product is locked" });
+    await run(fixture("supplier-to-shop", { method: "POST", url: "/products/batch", batchMode: { size: 25 } }), {
+      checkpoint: { save: async (c) => void lineage.push(...c.lineage) },
+    });
+    const written = lineage.filter((l) => l.outcome === "written");
+    expect(written).toHaveLength(COUNT - 1);
+    expect(written.map((l) => l.key)).not.toContain(bad);
+    expect(new Set(written.map((l) => l.detail))).toEqual(new Set(["HTTP 207", "HTTP 200"]));
   });
 
   it("sends arrays of N records to the batch URL", async () => {
@@ -172,8 +217,14 @@ describe("destination.http: records and changes", () => {
     const seeded = await startShopApi({ initial: [{ sku: "OLD-1", price: 11 }, { sku: "GONE-1", price: 5 }] });
     try {
       connect(seeded.url);
-      const report = await run(fixture("changes-to-shop", {}, withRecords(changes)));
+      const lineage: LineageEntry[] = [];
+      const report = await run(fixture("changes-to-shop", {}, withRecords(changes)), { checkpoint: { save: async (c) => void lineage.push(...c.lineage) } });
       expect(report.error).toBeUndefined();
+      expect(lineage.map((l) => [l.key, l.op, l.detail])).toEqual([
+        ["NEW-1", "create", "HTTP 201"],
+        ["OLD-1", "update", "HTTP 200"],
+        ["GONE-1", "delete", "HTTP 204"],
+      ]);
       expect(seeded.writes.map((w) => `${w.method} ${w.sku}`).sort()).toEqual(["DELETE GONE-1", "PUT NEW-1", "PUT OLD-1"]);
       expect(Object.fromEntries(seeded.state)).toEqual({ "OLD-1": { sku: "OLD-1", price: 12 }, "NEW-1": { sku: "NEW-1", price: 10 } });
     } finally {

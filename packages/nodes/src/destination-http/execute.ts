@@ -14,7 +14,7 @@ import {
   type RetryPolicy,
 } from "@flowgate/connectors/http";
 import type { CompiledExpression } from "@flowgate/engine/expressions";
-import type { BatchOutput, FlowRecord, NodeContext, NodeImplementation, PlannedWrite, RecordError } from "@flowgate/engine";
+import type { BatchOutput, FlowRecord, NodeContext, NodeImplementation, PlannedWrite, RecordError, RecordWrite } from "@flowgate/engine";
 import { createHash } from "node:crypto";
 import type { NodeServices } from "../services";
 import { httpConnectionParts, resolveUrl } from "../shared/http-connection";
@@ -39,9 +39,17 @@ interface Write {
   index: number;
   key: string;
   op: "create" | "update" | "delete";
+  /** False when no change detection said what the record is: a PUT or POST of it is then an upsert. */
+  opKnown: boolean;
   method: Method;
   url: string;
   body: unknown;
+}
+
+/** What sending some records came to: the ones the API refused and the ones it took. */
+interface Sent {
+  errors: RecordError[];
+  writes: RecordWrite[];
 }
 
 /** Fields Flowgate adds to records on their way (change detection, error routing); never sent. */
@@ -52,11 +60,14 @@ const prepared = new WeakMap<object, Promise<Prepared>>();
 /**
  * destination.http: sends records to an API, one request per record or arrays of N.
  *
- * Every request carries an `Idempotency-Key` made of the flow, the record key and a hash of what is
- * sent, so a batch sent twice (a run resumed after a crash, a retry) changes nothing twice at an API
- * that honours the header. A record the API refuses is a per-record error with the status and the
- * start of the answer; trouble that is not about a record (the API unreachable, credentials refused)
- * fails the node, so the run can resume from its last checkpoint once the API is back.
+ * Every request carries an `Idempotency-Key` made of the flow, the run, the record key and a hash of
+ * what is sent, so a batch sent twice within a run (resumed after a crash, a request retried) changes
+ * nothing twice at an API that honours the header. The run is part of it because such an API also
+ * replays a refusal (a 4xx) to the same key: another run (`runs.retryFailed` after the cause was
+ * fixed) must be able to send the record again. A record the API refuses is a per-record error with
+ * the status and the start of the answer; trouble that is not about a record (the API unreachable,
+ * credentials refused) fails the node, so the run can resume from its last checkpoint once the API is
+ * back. What the API took is reported as the node's writes, with the status it answered.
  */
 export const httpDestination: NodeImplementation<HttpDestinationConfig, NodeServices> = {
   definition: httpDestinationDefinition,
@@ -71,7 +82,7 @@ export const httpDestination: NodeImplementation<HttpDestinationConfig, NodeServ
       else writes.push(built);
     }
     const size = ctx.config.batchMode.size;
-    const tasks: (() => Promise<RecordError[]>)[] = [];
+    const tasks: (() => Promise<Sent>)[] = [];
     const batched: Write[] = [];
     for (const write of writes) {
       if (size > 1 && write.op !== "delete") batched.push(write);
@@ -81,9 +92,14 @@ export const httpDestination: NodeImplementation<HttpDestinationConfig, NodeServ
       const chunk = batched.slice(start, start + size);
       tasks.push(async () => sendMany(ctx, setup, chunk));
     }
-    for (const found of await inParallel(tasks, ctx.config.concurrency)) errors.push(...found);
+    const written: RecordWrite[] = [];
+    for (const sent of await inParallel(tasks, ctx.config.concurrency)) {
+      errors.push(...sent.errors);
+      written.push(...sent.writes);
+    }
     errors.sort((a, b) => a.index - b.index);
-    return { ports: {}, errors };
+    written.sort((a, b) => a.index - b.index);
+    return { ports: {}, errors, writes: written };
   },
 
   async plan(ctx, batch): Promise<PlannedWrite[]> {
@@ -158,15 +174,16 @@ async function buildWrite(ctx: Ctx, setup: Prepared, record: FlowRecord, index: 
   const key = typeof keyValue === "object" ? JSON.stringify(keyValue) : String(keyValue);
   const change = changeOf(record);
   const op = change?.op === "delete" ? "delete" : change?.op === "create" ? "create" : "update";
+  const opKnown = change?.op === "delete" || change?.op === "create" || change?.op === "update";
   try {
     if (op === "delete") {
       if (config.batchMode.size > 1 && !config.deleteUrl) {
         return { index, key, message: "The record was deleted at the source, but batched requests need a delete URL (such as /products/{sku}) to send deletions to. Set one in the step." };
       }
-      return { index, key, op, method: "DELETE", url: resolveUrl(setup.baseUrl, expand(config.deleteUrl ?? config.url, record)), body: undefined };
+      return { index, key, op, opKnown, method: "DELETE", url: resolveUrl(setup.baseUrl, expand(config.deleteUrl ?? config.url, record)), body: undefined };
     }
     const url = resolveUrl(setup.baseUrl, config.batchMode.size > 1 ? config.url : expand(config.url, record));
-    return { index, key, op, method: config.method, url, body: config.method === "DELETE" ? undefined : await buildBody(setup, record) };
+    return { index, key, op, opKnown, method: config.method, url, body: config.method === "DELETE" ? undefined : await buildBody(setup, record) };
   } catch (error) {
     return { index, key, message: error instanceof Error ? error.message : String(error) };
   }
@@ -219,47 +236,60 @@ function isObject(value: unknown): value is FlowRecord {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Flow, record key and a hash of the request: the same write gets the same key, a different one another. */
-function idempotencyKey(flowId: string, key: string, method: string, url: string, body: unknown): string {
+/**
+ * Flow, run, record key and a hash of the request: the same write in the same run gets the same key,
+ * a different one (or the same one in another run) another.
+ */
+function idempotencyKey(ctx: Ctx, key: string, method: string, url: string, body: unknown): string {
   const digest = createHash("sha256").update(`${method} ${url}\n${body === undefined ? "" : JSON.stringify(body)}`).digest("hex").slice(0, 32);
   const readableKey = encodeURIComponent(key);
   const keyPart = readableKey.length <= 100 ? readableKey : createHash("sha256").update(key).digest("hex").slice(0, 32);
-  return `${encodeURIComponent(flowId)}:${keyPart}:${digest}`;
+  return `${encodeURIComponent(ctx.run.flowId)}:${encodeURIComponent(ctx.run.id)}:${keyPart}:${digest}`;
 }
 
-async function sendOne(ctx: Ctx, setup: Prepared, write: Write): Promise<RecordError[]> {
+/** A write the API took, for lineage: the operation and the status it answered. */
+function written(write: Write, status: number): RecordWrite {
+  const op = write.method === "DELETE" ? "delete" : write.opKnown ? write.op : write.method === "PATCH" ? "update" : "upsert";
+  return { index: write.index, key: write.key, op, detail: `HTTP ${status}` };
+}
+
+async function sendOne(ctx: Ctx, setup: Prepared, write: Write): Promise<Sent> {
   try {
-    const response = await send(ctx, setup, write.method, write.url, write.body, idempotencyKey(ctx.run.flowId, write.key, write.method, write.url, write.body));
+    const response = await send(ctx, setup, write.method, write.url, write.body, idempotencyKey(ctx, write.key, write.method, write.url, write.body));
     await response.dump();
-    return [];
+    return { errors: [], writes: [written(write, response.status)] };
   } catch (error) {
-    return [{ index: write.index, key: write.key, message: recordFailure(ctx, write.method, error) }];
+    return { errors: [{ index: write.index, key: write.key, message: recordFailure(ctx, write.method, error) }], writes: [] };
   }
 }
 
-async function sendMany(ctx: Ctx, setup: Prepared, chunk: Write[]): Promise<RecordError[]> {
+async function sendMany(ctx: Ctx, setup: Prepared, chunk: Write[]): Promise<Sent> {
   const method = ctx.config.method;
   const url = chunk[0]!.url;
   const body = chunk.map((write) => write.body);
-  const key = idempotencyKey(ctx.run.flowId, `batch-${createHash("sha256").update(chunk.map((w) => w.key).join("\n")).digest("hex").slice(0, 16)}`, method, url, body);
+  const key = idempotencyKey(ctx, `batch-${createHash("sha256").update(chunk.map((w) => w.key).join("\n")).digest("hex").slice(0, 16)}`, method, url, body);
+  const allFailed = (message: string): Sent => ({
+    errors: chunk.map((write) => ({ index: write.index, key: write.key, message: `${message} (a batch of ${chunk.length} records)` })),
+    writes: [],
+  });
   let response: HttpResponse;
   try {
     response = await send(ctx, setup, method, url, body, key, false);
   } catch (error) {
-    const message = recordFailure(ctx, method, error);
-    return chunk.map((write) => ({ index: write.index, key: write.key, message: `${message} (a batch of ${chunk.length} records)` }));
+    return allFailed(recordFailure(ctx, method, error));
   }
   if (response.status >= 400) {
     const excerpt = excerptOf(await response.text().catch(() => ""));
     const failure = new HttpStatusError(response.displayUrl, response.status, excerpt, response.attempts, response.headers);
-    const message = recordFailure(ctx, method, failure);
-    return chunk.map((write) => ({ index: write.index, key: write.key, message: `${message} (a batch of ${chunk.length} records)` }));
+    return allFailed(recordFailure(ctx, method, failure));
   }
   if (response.status !== 207) {
     await response.dump();
-    return [];
+    return { errors: [], writes: chunk.map((write) => written(write, response.status)) };
   }
-  return itemFailures(ctx, chunk, response, await response.json().catch(() => undefined));
+  const errors = itemFailures(ctx, chunk, response, await response.json().catch(() => undefined));
+  const refused = new Set(errors.map((error) => error.index));
+  return { errors, writes: chunk.filter((write) => !refused.has(write.index)).map((write) => written(write, response.status)) };
 }
 
 /** A 207 answer: the items the API refused, matched to records by key when it names them, else by position. */

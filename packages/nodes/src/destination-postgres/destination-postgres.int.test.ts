@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
+import type { Checkpoint, LineageEntry } from "@flowgate/engine";
 import { createShopProductsTable, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configure, fixtureFlow, runFixture } from "../testing/fixtures";
@@ -143,6 +144,20 @@ describe("destination.postgres", () => {
     const deleted = await runFixture(writeFlow(batch, { deleteOnDelete: true }), { services });
     expect(summary(deleted, "write")).toMatchObject({ deleted: 1, unchanged: 1 });
     expect((await rows()).map((r) => r.sku)).toEqual(["B", "C"]);
+  });
+
+  it("reports its writes for lineage (created, updated, deleted; not what it left unchanged), and the refused record as failed", async () => {
+    await runFixture(writeFlow([product("A", 1), product("B", 2), product("C", 3)]), { services });
+    const lineage: LineageEntry[] = [];
+    const checkpoint = { save: async (c: Checkpoint) => void lineage.push(...c.lineage) };
+    const batch = [{ ...product("A", 1), _change: { op: "delete" } }, product("B", 2), product("C", 7), product("D", 4), { ...product("E", 5), stock: "many" }];
+    await runFixture(writeFlow(batch, { deleteOnDelete: true }), { services, checkpoint });
+    expect(lineage.map(({ nodeId, key, op, outcome, record }) => [nodeId, key, op, outcome, record?.["price"]])).toEqual([
+      ["write", "E", "error", "failed", 5],
+      ["write", "A", "delete", "written", 1],
+      ["write", "C", "update", "written", 7],
+      ["write", "D", "create", "written", 4],
+    ]);
   });
 
   it("plans creates, updates and deletes with the rows as they are, and writes nothing in a dry run", async () => {

@@ -1,5 +1,5 @@
 import { TableWriter, type WriteOptions, type WriteOutcome } from "@flowgate/connectors/postgres";
-import type { FlowRecord, NodeContext, NodeImplementation, PlannedWrite, RecordError } from "@flowgate/engine";
+import type { FlowRecord, NodeContext, NodeImplementation, PlannedWrite, RecordError, RecordWrite } from "@flowgate/engine";
 import type { NodeServices } from "../services";
 import { postgresPool } from "../shared/postgres-connection";
 import { destinationPostgresDefinition, type DestinationPostgresConfig } from "./definition";
@@ -15,6 +15,12 @@ interface Writers {
   /** Records marked deleted that were not deleted because `deleteOnDelete` is off. */
   ignoredDeletes: number;
 }
+
+/** The writer's outcomes as the engine's write operations (lineage). */
+const OPERATIONS = { created: "create", updated: "update", unchanged: "unchanged", deleted: "delete" } as const satisfies Record<
+  Exclude<WriteOutcome, "error">,
+  RecordWrite["op"]
+>;
 
 /** The engine gives each run its own parsed config object: one set of writers per run and node. */
 const writersByConfig = new WeakMap<object, Promise<Writers>>();
@@ -34,6 +40,7 @@ export const destinationPostgres: NodeImplementation<DestinationPostgresConfig, 
     const { writes, deletes, ignored } = split(ctx.config, batch);
     writers.ignoredDeletes += ignored;
     const errors: RecordError[] = [];
+    const written: RecordWrite[] = [];
     for (const [writer, part] of [
       [writers.write, writes],
       [writers.delete, deletes],
@@ -42,16 +49,21 @@ export const destinationPostgres: NodeImplementation<DestinationPostgresConfig, 
       const result = await writer.write(part.map((item) => item.record));
       for (const outcome of result.results) {
         writers.counts[outcome.outcome] += 1;
-        if (outcome.outcome !== "error") continue;
+        const index = part[outcome.index]!.index;
+        if (outcome.outcome !== "error") {
+          written.push({ index, key: outcome.key, op: OPERATIONS[outcome.outcome] });
+          continue;
+        }
         errors.push({
-          index: part[outcome.index]!.index,
+          index,
           message: refusal(writer.table.display, outcome.error),
           ...(outcome.key !== "" && { key: outcome.key }),
         });
       }
     }
     errors.sort((a, b) => a.index - b.index);
-    return { ports: {}, ...(errors.length > 0 && { errors }) };
+    written.sort((a, b) => a.index - b.index);
+    return { ports: {}, ...(errors.length > 0 && { errors }), writes: written };
   },
 
   async plan(ctx, batch) {

@@ -1,4 +1,4 @@
-import type { BatchOutput, FlowRecord, Json, NodeContext, NodeImplementation, RecordError } from "@flowgate/engine";
+import { canonicalJson, type BatchOutput, type FlowRecord, type Json, type NodeContext, type NodeImplementation, type RecordError } from "@flowgate/engine";
 import { createHash } from "node:crypto";
 import { changesTransformDefinition, type ChangesTransformConfig } from "./definition";
 
@@ -194,23 +194,8 @@ function hashOf(record: FlowRecord, config: ChangesTransformConfig): string {
   return createHash("sha1").update(text).digest("base64url");
 }
 
-/** JSON with object keys sorted at every level, so that the same record always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) {
-    let text = "[";
-    for (let i = 0; i < value.length; i++) text += `${i > 0 ? "," : ""}${value[i] === undefined ? "null" : canonicalJson(value[i])}`;
-    return `${text}]`;
-  }
-  const object = value as Record<string, unknown>;
-  let text = "{";
-  for (const key of Object.keys(object).sort()) {
-    if (object[key] === undefined) continue;
-    if (text.length > 1) text += ",";
-    text += `${JSON.stringify(key)}:${canonicalJson(object[key])}`;
-  }
-  return `${text}}`;
-}
+/** Re-exported for this kind's tests; the engine owns it (lineage hashes with it too). */
+export { canonicalJson };
 
 function changedFields(before: FlowRecord | null, after: FlowRecord, config: ChangesTransformConfig): string[] {
   if (before === null) return comparedFields(after, config).filter((field) => after[field] !== undefined);
