@@ -17,12 +17,18 @@ export const WebhookTriggerConfigSchema = z.object({
     .optional()
     .describe("JSON: where the list is in a wrapped payload (data.items). XML: the record elements (orders.order)."),
   csv: CsvReadSettingsSchema.optional(),
+  requireSignature: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Accept only requests signed with this flow's signing secret (Standard Webhooks). A request without a valid signature from the last 5 minutes is refused and starts nothing.",
+    ),
 });
 export type WebhookTriggerConfig = z.infer<typeof WebhookTriggerConfigSchema>;
 
 /**
  * The request's address, secret and signature check belong to the runtime's webhook intake; this
- * kind only says how the body becomes records.
+ * kind says how the body becomes records, and whether the intake must insist on a signature.
  */
 export const webhookTriggerDefinition = {
   id: "trigger.webhook",

@@ -128,4 +128,10 @@ describe("trigger.webhook", () => {
     expect(chooseFormat("csv", "application/json", bytes("{}"))).toBe("csv");
     expect(WebhookTriggerConfigSchema.safeParse({ format: "yaml" }).success).toBe(false);
   });
+
+  it("asks for no signature unless the person turns it on", () => {
+    expect(WebhookTriggerConfigSchema.parse({}).requireSignature).toBe(false);
+    expect(WebhookTriggerConfigSchema.parse({ requireSignature: true }).requireSignature).toBe(true);
+    expect(WebhookTriggerConfigSchema.safeParse({ requireSignature: "yes" }).success).toBe(false);
+  });
 });
