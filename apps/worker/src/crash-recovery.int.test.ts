@@ -1,27 +1,33 @@
-import { connections, flows, flowVersions, newId, runs, workspaces, type RunStatus } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { enqueueRun, sweepRuns } from "@flowgate/runtime";
-import { installWorkerSchema, postgresConnectionParts, supplierToShopFlow } from "@flowgate/runtime/testing";
+import { installWorkerSchema, supplierToShopFlow } from "@flowgate/runtime/testing";
 import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
-import { eq } from "drizzle-orm";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createPostgresConnection,
+  createPublishedFlow,
+  createWorkspace,
+  killAll,
+  runFinished,
+  runRow as readRun,
+  startWorkerProcess as spawnWorker,
+  waitFor,
+  type WorkerProcess,
+} from "./testing";
 
 const SECRET = "crash-test-secret-crash-test-secret-0123456";
 const secrets = createSecretBox(SECRET);
 const PRODUCTS = 20_000;
 const PAGE = 1_000;
-const mainTs = fileURLToPath(new URL("./main.ts", import.meta.url));
 
 let database: TestDatabase;
 let supplier: SupplierApi;
 let dataDir: string;
-const children: ChildProcess[] = [];
+const children: WorkerProcess[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -33,71 +39,26 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  killAll(children);
   await supplier?.close();
   await database?.dispose();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A real worker process, as `npm start` runs it; its output is kept for a failing test's message. */
-function startWorkerProcess(): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", mainTs], {
-    cwd: path.dirname(mainTs),
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
-      DATABASE_URL: database.connectionString,
-      FLOWGATE_SECRET: SECRET,
-      FLOWGATE_DATA_DIR: dataDir,
-      FLOWGATE_ALLOW_HOSTS: "127.0.0.1",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
+function startWorkerProcess(): WorkerProcess {
+  const worker = spawnWorker({ DATABASE_URL: database.connectionString, FLOWGATE_SECRET: SECRET, FLOWGATE_DATA_DIR: dataDir });
+  children.push(worker);
+  return worker;
 }
 
-async function runRow(runId: string) {
-  const [row] = await database.db.select().from(runs).where(eq(runs.id, runId));
-  return row!;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${output ? `\nworker output:\n${output()}` : ""}`);
-}
-
-const FINISHED: RunStatus[] = ["succeeded", "succeeded_with_errors", "failed", "cancelled"];
+const runRow = (runId: string) => readRun(database.db, runId);
 
 describe("crash recovery", () => {
   it("a worker killed with SIGKILL mid-run: the sweeper frees its job, a new worker resumes from the checkpoint, every key is written once", async () => {
-    const workspaceId = newId();
-    await database.db.insert(workspaces).values({ id: workspaceId, name: "Crash tests", slug: `crash-${workspaceId}` });
-    const shopConnectionId = newId();
-    const parts = postgresConnectionParts(database.connectionString);
-    await database.db.insert(connections).values({
-      id: shopConnectionId,
-      workspaceId,
-      kind: "postgres",
-      name: "Shop database",
-      settings: parts.settings,
-      secretCiphertext: secrets.encryptJson(parts.secret),
-    });
+    const workspaceId = await createWorkspace(database.db, "Crash tests");
+    const shopConnectionId = await createPostgresConnection(database.db, secrets, workspaceId, database.connectionString);
     const document = supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, batchSize: PAGE });
-    const flowId = newId();
-    const versionId = newId();
-    await database.db.insert(flows).values({ id: flowId, workspaceId, name: "Supplier to shop", draft: document as never });
-    await database.db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
-    await database.db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
+    const { flowId, versionId } = await createPublishedFlow(database.db, workspaceId, document, "Supplier to shop");
 
     // Slow pages, so the kill lands mid-run: 20 batches take well over 10 s.
     supplier.setFault({ kind: "latency", ms: 500 });
@@ -109,7 +70,7 @@ describe("crash recovery", () => {
     expect(await sweepRuns(database.db)).toEqual([]);
 
     first.child.kill("SIGKILL");
-    await new Promise<void>((resolve) => (first.child.exitCode !== null || first.child.signalCode !== null ? resolve() : first.child.once("exit", () => resolve())));
+    await first.exited();
     // Let PostgreSQL notice the dropped connections (a checkpoint in flight commits or rolls back).
     await new Promise((r) => setTimeout(r, 300));
     const crashed = await runRow(runId);
@@ -125,15 +86,7 @@ describe("crash recovery", () => {
     expect((await runRow(runId)).status).toBe("queued");
 
     const second = startWorkerProcess();
-    const run = await waitFor(
-      "the run to finish on the second worker",
-      async () => {
-        const row = await runRow(runId);
-        return FINISHED.includes(row.status) ? row : undefined;
-      },
-      40_000,
-      second.output,
-    );
+    const run = await runFinished(database.db, runId, 40_000, second.output);
     second.child.kill("SIGTERM");
 
     expect(run.error).toBeNull();

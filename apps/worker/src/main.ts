@@ -1,9 +1,22 @@
 import { getEnv, requireEnv } from "@flowgate/db";
 import path from "node:path";
+import { isConnectionError } from "./database";
 import { createLogger, startWorker } from "./index";
 
 const env = getEnv();
 const log = createLogger(env.LOG_LEVEL);
+
+// graphile-worker marks jobs done or failed in promises it does not await; one that meets a lost
+// database connection must not end the process (the job's run resumes through sweep-runs). Any
+// other unhandled rejection is a bug: it ends the process, as Node would.
+process.on("unhandledRejection", (reason) => {
+  if (isConnectionError(reason)) {
+    log.error({ err: reason }, "lost the database connection while updating a job; its run is swept and resumed once the database is back");
+    return;
+  }
+  log.fatal({ err: reason }, "unhandled rejection");
+  process.exit(1);
+});
 
 async function main() {
   const worker = await startWorker({
@@ -13,6 +26,8 @@ async function main() {
     // Private and loopback addresses stay closed unless FLOWGATE_ALLOW_HOSTS names them.
     allow: env.FLOWGATE_ALLOW_HOSTS,
     log,
+    // METRICS_PORT=0 turns /metrics off.
+    ...(env.METRICS_PORT > 0 && { metrics: { port: env.METRICS_PORT } }),
   });
   log.info("worker started");
 

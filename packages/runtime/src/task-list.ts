@@ -1,5 +1,6 @@
 import type { TaskList } from "graphile-worker";
 import { RUN_FLOW_TASK } from "./enqueue";
+import { createPruneHistoryTask, PRUNE_HISTORY_TASK } from "./tasks/prune-history";
 import { createRunFlowTask, type RunFlowDeps } from "./tasks/run-flow";
 import { createScheduleTickTask, SCHEDULE_TICK_TASK } from "./tasks/schedule-tick";
 import { createSweepRunsTask, SWEEP_RUNS_TASK } from "./tasks/sweep-runs";
@@ -12,5 +13,6 @@ export function createTaskList(deps: RuntimeDeps): TaskList {
     [RUN_FLOW_TASK]: createRunFlowTask(deps),
     [SCHEDULE_TICK_TASK]: createScheduleTickTask(deps),
     [SWEEP_RUNS_TASK]: createSweepRunsTask(deps),
+    [PRUNE_HISTORY_TASK]: createPruneHistoryTask(deps),
   };
 }

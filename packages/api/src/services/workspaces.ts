@@ -1,4 +1,4 @@
-import { members, workspaces, type Database } from "@flowgate/db";
+import { members, workspaces, workspaceSettings, type Database } from "@flowgate/db";
 import { asc, eq } from "drizzle-orm";
 import { recordAudit } from "./audit";
 import { notFound, type Scope } from "./scope";
@@ -25,4 +25,33 @@ export async function renameWorkspace(scope: Scope, name: string) {
     await recordAudit(tx, { workspaceId: scope.workspaceId, actorId: scope.userId, action: "workspace.rename", targetType: "workspace", targetId: scope.workspaceId, details: { name } });
   });
   return { id: scope.workspaceId, name };
+}
+
+/** History kept in a workspace that never changed the setting: the column's default, which prune-history reads too. */
+const DEFAULT_RETENTION_DAYS = workspaceSettings.retentionDays.default as number;
+
+/** The workspace's own settings; a workspace that never saved them has the defaults. */
+export async function workspaceSettingsOf(scope: Scope) {
+  const [row] = await scope.db.select({ retentionDays: workspaceSettings.retentionDays }).from(workspaceSettings).where(eq(workspaceSettings.workspaceId, scope.workspaceId));
+  return { retentionDays: row?.retentionDays ?? DEFAULT_RETENTION_DAYS };
+}
+
+/** How long run history (samples, dead letters, lineage, webhook bodies) is kept; prune-history applies it at its next daily pass. */
+export async function updateWorkspaceSettings(scope: Scope, input: { retentionDays: number }) {
+  return scope.db.transaction(async (tx) => {
+    const [before] = await tx.select({ retentionDays: workspaceSettings.retentionDays }).from(workspaceSettings).where(eq(workspaceSettings.workspaceId, scope.workspaceId));
+    await tx
+      .insert(workspaceSettings)
+      .values({ workspaceId: scope.workspaceId, retentionDays: input.retentionDays })
+      .onConflictDoUpdate({ target: workspaceSettings.workspaceId, set: { retentionDays: input.retentionDays, updatedAt: new Date() } });
+    await recordAudit(tx, {
+      workspaceId: scope.workspaceId,
+      actorId: scope.userId,
+      action: "workspace.settings",
+      targetType: "workspace",
+      targetId: scope.workspaceId,
+      details: { retentionDays: { from: before?.retentionDays ?? DEFAULT_RETENTION_DAYS, to: input.retentionDays } },
+    });
+    return { retentionDays: input.retentionDays };
+  });
 }
