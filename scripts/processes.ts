@@ -8,10 +8,10 @@ const colour = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
 export const bold = paint(1);
 export const dim = paint(2);
-const COLOURS: Record<string, (t: string) => string> = { db: paint(34), web: paint(35), worker: paint(36), build: paint(33), start: paint(32) };
+const COLOURS: Record<string, (t: string) => string> = { db: paint(34), web: paint(35), worker: paint(36), build: paint(33), start: paint(32), supplier: paint(33) };
 
 export function label(name: string, line: string): string {
-  const tag = `[${name}]`.padEnd(9);
+  const tag = `[${name}]`.padEnd(11);
   return `${(COLOURS[name] ?? dim)(tag)}${line}`;
 }
 
@@ -49,34 +49,52 @@ export function startLabelled(name: string, command: string, args: string[], opt
   return asChild(name, child);
 }
 
-/** Starts scripts/db-server.ts in its own process group and waits for its one-line answer. */
-export function startDatabaseServer(
+/**
+ * Starts a script of ours (scripts/db-server.ts, scripts/supplier.ts) in its own process group and
+ * waits for its one-line JSON answer on stdout (`{ error }` when it could not start); its later
+ * lines are printed under its name. Its stdin stays open: when start.ts dies, it ends and the
+ * script stops itself, so nothing is left behind even after a kill -9.
+ */
+export function startScript<Answer extends object>(
+  name: string,
+  /** What the script serves, for messages: "PostgreSQL", "the demo supplier API". */
+  what: string,
   script: string,
-  dataDir: string,
-  preferredPort: number,
-): Promise<{ child: Child; connectionString: string; port: number } | { error: string }> {
-  // One process (tsx as a loader, not its CLI wrapper), so its exit is PostgreSQL's stop being done.
-  const child = spawn(process.execPath, ["--import", "tsx", script, dataDir, String(preferredPort)], {
+  args: string[],
+): Promise<{ child: Child; answer: Answer } | { error: string }> {
+  // One process (tsx as a loader, not its CLI wrapper), so its exit is the script's stop being done.
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     cwd: path.join(path.dirname(script), ".."),
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
-  const handle = asChild("db", child);
+  const handle = asChild(name, child);
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
   return new Promise((resolve) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once("line", (line) => {
       try {
-        const answer = JSON.parse(line) as { connectionString: string; port: number } | { error: string };
-        resolve("error" in answer ? answer : { child: handle, ...answer });
+        const answer = JSON.parse(line) as Answer | { error: string };
+        resolve("error" in answer ? { error: answer.error } : { child: handle, answer });
       } catch {
-        resolve({ error: `the database process said: ${line}` });
+        resolve({ error: `the ${name} process said: ${line}` });
       }
-      lines.on("line", (l) => console.log(label("db", l)));
+      lines.on("line", (l) => console.log(label(name, l)));
     });
-    void handle.exited.then((code) => resolve({ error: `the database process exited (${code}) before PostgreSQL was ready. ${stderr.slice(-3).join(" ")}` }));
+    void handle.exited.then((code) => resolve({ error: `the ${name} process exited (${code}) before ${what} was ready. ${stderr.slice(-3).join(" ")}` }));
   });
+}
+
+/** Starts scripts/db-server.ts and waits until PostgreSQL is ready. */
+export async function startDatabaseServer(
+  script: string,
+  dataDir: string,
+  preferredPort: number,
+): Promise<{ child: Child; connectionString: string; port: number } | { error: string }> {
+  const started = await startScript<{ connectionString: string; port: number }>("db", "PostgreSQL", script, [dataDir, String(preferredPort)]);
+  if ("error" in started) return started;
+  return { child: started.child, ...started.answer };
 }
 
 /** Waits until a file is gone (PostgreSQL removes postmaster.pid as the last step of its shutdown). */

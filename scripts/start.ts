@@ -1,11 +1,12 @@
 /**
  * `npm start` / `npm run dev`: the whole product in one command.
  *
- * PostgreSQL (embedded unless DATABASE_URL is given) → migrations → demo data on an
- * empty embedded database → build the web app if it is missing or stale → web and worker
- * side by side with labelled logs. Ctrl-C stops all of it.
+ * PostgreSQL (embedded unless DATABASE_URL is given) → migrations → on the embedded database
+ * only, the demo: the test kit's supplier API on loopback, the demo sign-in and the demo flow →
+ * build the web app if it is missing or stale → web and worker side by side with labelled logs.
+ * Ctrl-C stops all of it.
  */
-import { seedDemo } from "@flowgate/api/seed";
+import { DEMO_FLOW_NAME, seedDemo, seedDemoFlow, type DemoLogin } from "@flowgate/api/seed";
 import { createAuth } from "@flowgate/api/auth";
 import { createDatabase, getEnv } from "@flowgate/db";
 import { generateMasterSecret } from "@flowgate/db/crypto";
@@ -17,17 +18,21 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { bold, dim, label, newestMtime, runToEnd, startDatabaseServer, startLabelled, waitForHttp, waitUntilGone, type Child } from "./processes";
+import { bold, dim, label, newestMtime, runToEnd, startDatabaseServer, startLabelled, startScript, waitForHttp, waitUntilGone, type Child } from "./processes";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dev = process.argv.includes("--dev");
 const env = getEnv();
 const dataDir = path.resolve(root, env.FLOWGATE_DATA_DIR);
 const url = `http://localhost:${env.PORT}`;
+/** The demo supplier's port when it is free (a fixed one, so its address stays the same from start to start). */
+const SUPPLIER_PORT = 4010;
 
 class StartError extends Error {}
 
 let database: Child | undefined;
+/** The demo supplier: stopped after the worker that reads it, before the database. */
+let supplier: Child | undefined;
 const children: Child[] = [];
 let shuttingDown = false;
 
@@ -59,20 +64,8 @@ async function main() {
   }
   console.log(label("db", "migrations applied"));
 
-  // Demo data only on the embedded database, never on a server someone pointed us at.
-  let demo: { email: string; password: string } | null = null;
-  const demoFile = path.join(dataDir, "demo-login.json");
-  if (!env.DATABASE_URL) {
-    const handle = createDatabase(connectionString, { max: 2 });
-    try {
-      const auth = createAuth({ db: handle.db, secret, baseURL: url });
-      demo = await seedDemo({ db: handle.db, auth, secret }, randomBytes(9).toString("base64url"));
-      if (demo) await writeFile(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
-      else if (existsSync(demoFile)) demo = JSON.parse(await readFile(demoFile, "utf8"));
-    } finally {
-      await handle.close();
-    }
-  }
+  // The demo only on the embedded database, never on a server someone pointed us at.
+  const demo = env.DATABASE_URL ? null : await startDemo(connectionString, secret);
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -91,7 +84,11 @@ async function main() {
 
   children.push(
     startLabelled("web", process.execPath, [next, dev ? "dev" : "start", "--port", String(env.PORT)], { cwd: webDir, env: childEnv }),
-    startLabelled("worker", process.execPath, [tsx, ...(dev ? ["watch"] : []), path.join(root, "apps/worker/src/main.ts")], { cwd: root, env: childEnv }),
+    startLabelled("worker", process.execPath, [tsx, ...(dev ? ["watch"] : []), path.join(root, "apps/worker/src/main.ts")], {
+      cwd: root,
+      // The demo flow reads the supplier on loopback, which the worker's HTTP client refuses unless allowed.
+      env: demo ? { ...childEnv, FLOWGATE_ALLOW_HOSTS: ["127.0.0.1", ...env.FLOWGATE_ALLOW_HOSTS].join(",") } : childEnv,
+    }),
   );
   for (const child of children) {
     void child.exited.then((code) => {
@@ -109,11 +106,49 @@ async function main() {
     [
       "",
       `  ${bold("Flowgate is running")} at ${bold(url)}  ${dim(`(ready in ${seconds} s)`)}`,
-      ...(demo ? [`  Demo sign-in: ${bold(demo.email)}  password: ${bold(demo.password)}`] : []),
+      ...(demo?.login ? [`  Demo sign-in: ${bold(demo.login.email)}  password: ${bold(demo.login.password)}`] : []),
+      ...(demo ? [`  Demo supplier API: ${bold(demo.supplierUrl)}  ${dim(`(“${DEMO_FLOW_NAME}” reads it every 5 minutes)`)}`] : []),
       `  ${dim("Press Ctrl-C to stop.")}`,
       "",
     ].join("\n"),
   );
+}
+
+/**
+ * The demo: the test kit's supplier API as a child of its own, the demo sign-in on an empty
+ * database, and the demo flow (seeded once; its connections follow the supplier's and the
+ * database's ports from start to start).
+ */
+async function startDemo(connectionString: string, secret: string): Promise<{ login: DemoLogin | null; supplierUrl: string }> {
+  const started = await startScript<{ url: string; products: number; changePercent: number; changeEveryMinutes: number }>(
+    "supplier",
+    "the demo supplier API",
+    path.join(root, "scripts/supplier.ts"),
+    [String(SUPPLIER_PORT)],
+  );
+  if ("error" in started) throw new StartError(`${started.error} Set DATABASE_URL to run Flowgate without the demo.`);
+  supplier = started.child;
+  void supplier.exited.then((code) => {
+    // The product works without it; only the demo flow's runs fail until the next start.
+    if (!shuttingDown) console.error(label("supplier", `the demo supplier API stopped (exit ${code}); the demo flow's runs fail until the next start.`));
+  });
+  const { url: supplierUrl, products, changePercent, changeEveryMinutes } = started.answer;
+  console.log(label("supplier", `demo supplier API on ${supplierUrl}: ${products.toLocaleString("en")} products, ${changePercent} % of them change every ${changeEveryMinutes} minutes`));
+
+  const demoFile = path.join(dataDir, "demo-login.json");
+  const handle = createDatabase(connectionString, { max: 2 });
+  try {
+    const auth = createAuth({ db: handle.db, secret, baseURL: url });
+    let login = await seedDemo({ db: handle.db, auth, secret }, randomBytes(9).toString("base64url"));
+    if (login) await writeFile(demoFile, JSON.stringify(login, null, 2), { mode: 0o600 });
+    else if (existsSync(demoFile)) login = JSON.parse(await readFile(demoFile, "utf8")) as DemoLogin;
+    const { seeded, repointed } = await seedDemoFlow({ db: handle.db, secret }, { supplierUrl, shopDatabaseUrl: connectionString });
+    if (seeded) console.log(label("start", `added the demo flow “${DEMO_FLOW_NAME}” (every 5 minutes into the shop.products table); its first run is queued`));
+    for (const connection of repointed) console.log(label("start", `demo connection “${connection.name}” now points at ${connection.address}`));
+    return { login, supplierUrl };
+  } finally {
+    await handle.close();
+  }
 }
 
 async function buildWebIfStale(webDir: string, next: string, childEnv: NodeJS.ProcessEnv) {
@@ -141,6 +176,11 @@ async function shutdown(code: number) {
   for (const child of children) child.stop();
   await Promise.all(children.map((c) => Promise.race([c.exited, new Promise((r) => setTimeout(r, 10_000))])));
   for (const child of children) child.kill();
+  if (supplier) {
+    supplier.stop();
+    await Promise.race([supplier.exited, new Promise((r) => setTimeout(r, 5_000))]);
+    supplier.kill();
+  }
   // The database goes last, once nothing uses it.
   if (database) {
     database.stop();

@@ -19,7 +19,7 @@ try {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/flows$/);
-  await page.getByText("Supplier products → shop (hourly)").first().waitFor();
+  await page.getByText("Supplier products → shop").first().waitFor();
   await page.screenshot({ path: out("screenshot-flows.png") });
   console.log(`wrote ${out("screenshot-sign-in.png")} and ${out("screenshot-flows.png")}`);
 } finally {

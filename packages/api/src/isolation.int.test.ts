@@ -1,3 +1,4 @@
+import { lineage, recordErrors } from "@flowgate/db";
 import { installWorkerSchema } from "@flowgate/runtime/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +33,8 @@ type Case =
   | { kind: "unscoped"; why: string; input?: (ids: WorkspaceIds) => unknown };
 
 const json = (value: unknown) => JSON.stringify(value);
+/** A record key both workspaces have lineage and a dead letter for. */
+const SHARED_KEY = "SKU-SHARED";
 
 let api: Awaited<ReturnType<typeof createTestApi>>;
 let alice: TestUser; // owner of A
@@ -48,6 +51,19 @@ const cases: Record<string, Case> = {
     kind: "own-workspace",
     input: () => ({ name: "Renamed by A" }),
     check: async () => expect((await bob.caller.workspaces.current()).name).not.toBe("Renamed by A"),
+  },
+  "workspaces.settings": {
+    kind: "own-workspace",
+    check: async (r) => {
+      await bob.caller.workspaces.updateSettings({ retentionDays: 99 });
+      expect(r).not.toEqual({ retentionDays: 99 });
+      expect(await alice.caller.workspaces.settings()).not.toEqual({ retentionDays: 99 });
+    },
+  },
+  "workspaces.updateSettings": {
+    kind: "own-workspace",
+    input: () => ({ retentionDays: 12 }),
+    check: async () => expect((await bob.caller.workspaces.settings()).retentionDays).not.toBe(12),
   },
   "flows.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.flowId) },
   "flows.get": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
@@ -90,7 +106,24 @@ const cases: Record<string, Case> = {
     },
   },
   "runs.get": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "webhooks.get": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "webhooks.rotateSecret": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "webhooks.rotateToken": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
   "runs.cancel": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "runs.retry": { kind: "by-id", input: (ids) => ({ runId: ids.runId, version: "latest" }) },
+  "runs.retryFailed": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "runs.samples": { kind: "by-id", input: (ids) => ({ runId: ids.runId, nodeId: "n1", port: "out" }) },
+  "runs.errors": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "runs.dismissErrors": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "lineage.search": {
+    kind: "own-workspace",
+    input: () => ({ key: SHARED_KEY }),
+    check: (r, b) => {
+      const items = (r as { items: { runId: string }[] }).items;
+      expect(items.map((i) => i.runId)).toEqual([a.runId]);
+      expect(json(r)).not.toContain(b.flowId);
+    },
+  },
   "members.acceptInvite": {
     kind: "unscoped",
     why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
@@ -141,6 +174,9 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
   const memberId = list.members.find((m) => m.userId === other.id)!.id;
   const { id: invitationId } = await owner.caller.members.invite({ role: "editor" });
   const { runId } = await owner.caller.runs.start({ flowId });
+  // History a worker would have written: a dead letter and the key's lineage.
+  await api.database.db.insert(recordErrors).values({ runId, nodeId: "n1", batchIndex: 0, index: 0, key: SHARED_KEY, message: "refused", record: { sku: SHARED_KEY } });
+  await api.database.db.insert(lineage).values({ workspaceId: owner.workspaceId, flowId, runId, nodeId: "n1", key: SHARED_KEY, op: "error", outcome: "failed", batchIndex: 0 });
   return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId };
 }
 
@@ -194,6 +230,9 @@ describe("workspace isolation", () => {
     expect(members.members.find((m) => m.id === b.memberId)?.role).toBe("editor");
     const runs = await bob.caller.runs.list({});
     expect(runs.items.map((r) => [r.id, r.status, r.cancelRequested])).toEqual([[b.runId, "queued", false]]);
+    expect((await bob.caller.runs.errors({ runId: b.runId })).items.map((e) => e.status)).toEqual(["open"]);
+    // A's attempts at B's webhook neither created nor rotated one.
+    expect((await api.database.pool.query("select flow_id from flow_webhooks where flow_id = $1", [b.flowId])).rows).toEqual([]);
   });
 
   it("an invitation id is not a token", async () => {

@@ -1,8 +1,10 @@
 import { connectionsRouter } from "./routers/connections";
 import { flowsRouter } from "./routers/flows";
 import { healthProcedure } from "./routers/health";
+import { lineageRouter } from "./routers/lineage";
 import { membersRouter } from "./routers/members";
 import { runsRouter } from "./routers/runs";
+import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
 
@@ -13,6 +15,8 @@ export const appRouter = router({
   connections: connectionsRouter,
   members: membersRouter,
   runs: runsRouter,
+  lineage: lineageRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,5 @@
-import { newId, runs, type Database, type RunTrigger } from "@flowgate/db";
-import { sql } from "drizzle-orm";
+import { newId, runs, type Database, type RunMode, type RunTrigger } from "@flowgate/db";
+import { sql, type SQL } from "drizzle-orm";
 
 /** A transaction or the database itself: enqueueing must join the caller's transaction. */
 export type Executor = Pick<Database, "insert" | "execute">;
@@ -21,6 +21,12 @@ export interface EnqueueRunInput {
   backfilled?: boolean;
   /** Overrides the job key (`run:<runId>`), e.g. one per flow and schedule slot. */
   jobKey?: string;
+  /** A webhook run: the delivery whose body its trigger reads. */
+  webhookDeliveryId?: string | null;
+  /** The run's id, when the caller stores it elsewhere in the same transaction (a webhook delivery); new by default. */
+  runId?: string;
+  /** "failed-records": replay the open dead letters of `retryOf` instead of reading the source (default "full"). */
+  mode?: RunMode;
 }
 
 /**
@@ -29,7 +35,7 @@ export interface EnqueueRunInput {
  * key makes a second job for the same run impossible.
  */
 export async function enqueueRun(tx: Executor, input: EnqueueRunInput): Promise<{ runId: string }> {
-  const runId = newId();
+  const runId = input.runId ?? newId();
   await tx.insert(runs).values({
     id: runId,
     workspaceId: input.workspaceId,
@@ -40,9 +46,41 @@ export async function enqueueRun(tx: Executor, input: EnqueueRunInput): Promise<
     retryOf: input.retryOf ?? null,
     scheduledFor: input.scheduledFor ?? null,
     backfilled: input.backfilled ?? false,
+    webhookDeliveryId: input.webhookDeliveryId ?? null,
+    mode: input.mode ?? "full",
   });
-  await tx.execute(
-    sql`select graphile_worker.add_job(${RUN_FLOW_TASK}, json_build_object('runId', ${runId}::text), job_key => ${input.jobKey ?? `run:${runId}`}::text, max_attempts => ${RUN_FLOW_MAX_ATTEMPTS}::int)`,
-  );
+  await addRunFlowJob(tx, { runId, flowId: input.flowId, flowVersionId: input.flowVersionId, jobKey: input.jobKey ?? `run:${runId}` });
   return { runId };
+}
+
+/**
+ * The flow's `settings.maxConcurrentRuns`, read from the pinned version inside the statement that
+ * needs it (1 when the document does not say): callers never have to pass the document along.
+ */
+export function maxConcurrentRunsOf(flowVersionId: string): SQL {
+  return sql`(select coalesce((v.document->'settings'->>'maxConcurrentRuns')::int, 1) from flow_versions v where v.id = ${flowVersionId})`;
+}
+
+/** The graphile-worker queue that runs one flow's jobs one at a time (flows limited to one run at once). */
+export function flowQueueName(flowId: string): string {
+  return `flow:${flowId}`;
+}
+
+/**
+ * Adds (or, from the concurrency gate, re-adds for later) a run's `run-flow` job. A flow limited to
+ * one run at once gets its own named queue, so graphile-worker itself runs its jobs one after
+ * another; the gate in run-flow enforces higher limits.
+ */
+export async function addRunFlowJob(
+  tx: Pick<Database, "execute">,
+  job: { runId: string; flowId: string; flowVersionId: string; jobKey: string | null; runAt?: Date; maxAttempts?: number },
+): Promise<void> {
+  await tx.execute(sql`
+    select graphile_worker.add_job(
+      ${RUN_FLOW_TASK},
+      json_build_object('runId', ${job.runId}::text),
+      queue_name => case when ${maxConcurrentRunsOf(job.flowVersionId)} <= 1 then ${flowQueueName(job.flowId)}::text end,
+      run_at => ${job.runAt?.toISOString() ?? null}::timestamptz,
+      job_key => ${job.jobKey}::text,
+      max_attempts => ${job.maxAttempts ?? RUN_FLOW_MAX_ATTEMPTS}::int)`);
 }

@@ -1,11 +1,24 @@
-export { enqueueRun, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
+export { addRunFlowJob, enqueueRun, flowQueueName, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
 export { PostgresStatePort } from "./state";
-export { summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
-export { createRuntimeServices, type RuntimeServices, type RuntimeServicesOptions } from "./services";
+export { recordHash, summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
+export { replayDeadLetters } from "./dead-letters";
+export { createRuntimeServices, postgresConnectionParts, type RuntimeServices, type RuntimeServicesOptions } from "./services";
 export { createRunFlowTask, DEFAULT_HEARTBEAT_MS, RunFlowPayloadSchema, type RunFlowDeps, type RunFlowPayload } from "./tasks/run-flow";
 export { createSweepRunsTask, sweepRuns, DEFAULT_STALE_AFTER_MS, SWEEP_RUNS_CRON, SWEEP_RUNS_TASK, type ReleasedRun, type SweepRunsOptions } from "./tasks/sweep-runs";
 export { createTaskList, type RuntimeDeps } from "./task-list";
+export {
+  createPruneHistoryTask,
+  DEFAULT_RETENTION_DAYS,
+  PRUNE_CHUNK_ROWS,
+  PRUNE_HISTORY_CRON,
+  PRUNE_HISTORY_TASK,
+  pruneHistory,
+  type PrunedCounts,
+  type PruneHistoryOptions,
+} from "./tasks/prune-history";
+export { acquireRunSlot, DEFAULT_RUN_SLOT_RETRY_MS, type RunSlotRequest } from "./concurrency";
 export { silentLog, type RuntimeLog } from "./log";
+export { batchObserver, type BatchObservation, type RunMetrics } from "./metrics";
 export { nextSlot, scheduleOf, syncSchedule, type FlowSchedule, type ScheduleExecutor } from "./schedules";
 export {
   createScheduleTickTask,

@@ -133,3 +133,18 @@ export function createRuntimeServices(options: RuntimeServicesOptions): RuntimeS
     },
   };
 }
+
+/** A postgres connection's settings and secret pointing at the database of a connection string (the demo's shop, tests). */
+export function postgresConnectionParts(connectionString: string): { settings: Record<string, unknown>; secret: { password: string } } {
+  const url = new URL(connectionString);
+  return {
+    settings: {
+      host: url.hostname,
+      port: Number(url.port || 5432),
+      database: decodeURIComponent(url.pathname.slice(1)),
+      user: decodeURIComponent(url.username),
+      ssl: false,
+    },
+    secret: { password: decodeURIComponent(url.password) },
+  };
+}

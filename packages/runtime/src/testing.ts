@@ -1,4 +1,5 @@
-import type { Database } from "@flowgate/db";
+import { FINISHED_RUN_STATUSES, runs, type Database } from "@flowgate/db";
+import { eq } from "drizzle-orm";
 import type { SecretBox } from "@flowgate/db/crypto";
 import { Logger, run, runMigrations, type Runner } from "graphile-worker";
 import type pg from "pg";
@@ -7,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { silentLog, type RuntimeLog } from "./log";
 import { createRuntimeServices } from "./services";
+export { postgresConnectionParts } from "./services";
 import { createTaskList } from "./task-list";
 
 /** Installs graphile-worker's schema in a test database (the product does it at start-up). */
@@ -47,20 +49,6 @@ export async function startTestWorker(options: { db: Database; pool: pg.Pool; se
   };
 }
 
-/** A postgres connection's settings and secret pointing at the database of a connection string. */
-export function postgresConnectionParts(connectionString: string): { settings: Record<string, unknown>; secret: { password: string } } {
-  const url = new URL(connectionString);
-  return {
-    settings: {
-      host: url.hostname,
-      port: Number(url.port || 5432),
-      database: decodeURIComponent(url.pathname.slice(1)),
-      user: decodeURIComponent(url.username),
-      ssl: false,
-    },
-    secret: { password: decodeURIComponent(url.password) },
-  };
-}
 
 /**
  * The demo's flow: the supplier's products, page by page, (optionally) only what changed, prices
@@ -89,4 +77,16 @@ export function supplierToShopFlow(options: { supplierUrl: string; shopConnectio
     edges: chain.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: chain[i]!, sourcePort: "out", target, targetPort: "in" })),
     settings: { batchSize: options.batchSize ?? 50, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" },
   };
+}
+
+/** Waits until the run has ended (any finished status) and returns its row; fails the test after `timeoutMs`. */
+export async function waitForRunEnd(db: Database, runId: string, timeoutMs = 30_000): Promise<typeof runs.$inferSelect> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [row] = await db.select().from(runs).where(eq(runs.id, runId));
+    if (row && FINISHED_RUN_STATUSES.includes(row.status)) return row;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const [row] = await db.select().from(runs).where(eq(runs.id, runId));
+  throw new Error(`The run ${runId} did not end within ${timeoutMs} ms (status ${row?.status ?? "gone"}).`);
 }

@@ -1,4 +1,4 @@
-import { flowVersions, FINISHED_RUN_STATUSES, recordErrors, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
+import { flowVersions, FINISHED_RUN_STATUSES, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
 import {
   jsonataExpressions,
   runFlow,
@@ -16,9 +16,13 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
+import { acquireRunSlot } from "../concurrency";
+import { replayDeadLetters } from "../dead-letters";
 import type { RuntimeLog } from "../log";
+import { batchObserver, type RunMetrics } from "../metrics";
 import type { RuntimeServices } from "../services";
 import { PostgresStatePort } from "../state";
+import { runStartOf, WEBHOOK_DELIVERY_GONE } from "../webhooks/trigger";
 
 export const RunFlowPayloadSchema = z.object({ runId: z.string().min(1) });
 export type RunFlowPayload = z.infer<typeof RunFlowPayloadSchema>;
@@ -36,6 +40,8 @@ export interface RunFlowDeps {
   kinds?: KindRegistry;
   /** How often a run refreshes runs.heartbeat_at while it works (default 10 s); keep it well under sweep-runs' threshold. */
   heartbeatMs?: number;
+  /** The worker's metrics (records by node kind, batch durations); none in tests that do not look at them. */
+  metrics?: RunMetrics;
 }
 
 interface ProgressColumn {
@@ -73,6 +79,10 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       await finish(db, runId, { status: "cancelled" });
       return;
     }
+    if (!(await acquireRunSlot(db, { runId, flowId: run.flowId, flowVersionId: run.flowVersionId, queuedAt: run.createdAt, job: helpers.job }))) {
+      log.debug({ flowId: run.flowId }, "run-flow: the flow runs as many runs as its maxConcurrentRuns allows; this one waits for a slot");
+      return;
+    }
 
     const [version] = await db.select({ document: flowVersions.document }).from(flowVersions).where(eq(flowVersions.id, run.flowVersionId)).limit(1);
     const validation = validateFlow(openDocument(version?.document), kinds);
@@ -90,6 +100,18 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     }
     const flow = validation.flow;
     const destinationIds = new Set(flow.nodes.filter((n) => kinds.get(n.kind)?.category === "destination").map((n) => n.id));
+    // A webhook run reads the request stored with its delivery.
+    const start = await runStartOf(db, run, flow);
+    if (!start) {
+      await finish(db, runId, { status: "failed", error: { message: WEBHOOK_DELIVERY_GONE } });
+      return;
+    }
+
+    const replayOf = run.mode === "failed-records" ? run.retryOf : null;
+    if (run.mode === "failed-records" && !replayOf) {
+      await finish(db, runId, { status: "failed", error: { message: "This run was to retry the failed records of another run, which no longer exists. Nothing was sent." } });
+      return;
+    }
 
     const [started] = await db
       .update(runs)
@@ -117,6 +139,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     else log.info({ flowId: run.flowId, versionId: run.flowVersionId }, "run-flow: starting");
 
     const cancel = new AbortController();
+    const observeBatch = batchObserver(deps.metrics, { flowId: run.flowId, nodes: flow.nodes, resumedCounts: resumeFrom?.counts });
     const heartbeat = setInterval(() => {
       void db
         .update(runs)
@@ -133,14 +156,20 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
         flow,
         implementations,
         services: deps.services.forRun({ id: runId, workspaceId: run.workspaceId }),
-        run: { id: runId, flowId: run.flowId, mode: "run", startedAt: started.startedAt ?? new Date(), trigger: { kind: run.trigger } },
+        run: { id: runId, flowId: run.flowId, mode: "run", startedAt: started.startedAt ?? new Date(), trigger: start.trigger },
+        ...(start.triggerNodeId !== undefined && { triggerNodeId: start.triggerNodeId }),
         state: new PostgresStatePort(db, run.flowId),
+        // A "failed-records" run reads no source: it sends the open dead letters of the run it retries into their nodes.
+        ...(replayOf && { replay: replayDeadLetters(db, replayOf, flow.settings.batchSize) }),
         expressions,
         signal: cancel.signal,
         ...(resumeFrom && { resumeFrom }),
         checkpoint: {
           save: async (checkpoint: Checkpoint) => {
-            const { cancelRequested } = await db.transaction((tx) => writeCheckpoint(tx, runId, checkpoint, { flowId: run.flowId, destinationIds }));
+            const { cancelRequested } = await db.transaction((tx) =>
+              writeCheckpoint(tx, runId, checkpoint, { workspaceId: run.workspaceId, flowId: run.flowId, destinationIds, attempt: started.attempt, replayOf }),
+            );
+            observeBatch(checkpoint);
             // Cancel is honoured at batch boundaries: the engine stops after this checkpoint.
             if (cancelRequested && !cancel.signal.aborted) cancel.abort();
           },
@@ -162,6 +191,20 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       clearInterval(heartbeat);
     }
 
+    // A cause that may pass by itself (a timeout, a 5xx after the node's own retries, a lost
+    // connection): the job is retried with graphile-worker's backoff and resumes from the last
+    // checkpoint; the run says so meanwhile. The last attempt ends the run failed.
+    if (report.status === "failed" && report.error?.transient && helpers.job.attempts < helpers.job.max_attempts) {
+      const seconds = Math.round(Math.exp(Math.min(helpers.job.attempts, 10)));
+      const message = `Attempt ${helpers.job.attempts} of ${helpers.job.max_attempts} stopped: ${report.error.message.replace(/\.?$/, ".")} The run goes on from its last checkpoint in about ${seconds} s.`;
+      await db
+        .update(runs)
+        .set({ status: "queued", heartbeatAt: null, error: { message, ...(report.error.nodeId !== undefined && { nodeId: report.error.nodeId }) } })
+        .where(and(eq(runs.id, runId), eq(runs.status, "running")));
+      log.warn({ nodeId: report.error.nodeId, error: report.error.message, retryInSeconds: seconds }, "run-flow: transient failure; the job will be retried");
+      throw new Error(message);
+    }
+
     await db.transaction(async (tx) => {
       await finish(tx, runId, {
         status: report.status,
@@ -178,20 +221,18 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
           .values(samples)
           .onConflictDoUpdate({ target: [runSamples.runId, runSamples.nodeId, runSamples.port], set: { records: sql`excluded.records` } });
       }
-      if (report.errors.length > 0) {
-        await tx.insert(recordErrors).values(
-          report.errors.map((e) => ({
-            runId,
-            nodeId: e.nodeId,
-            batchIndex: e.batchIndex,
-            index: e.index,
-            key: e.key ?? null,
-            message: e.message,
-          })),
-        );
-      }
+      // The dead letters are already stored, each with the checkpoint of its batch.
     });
-    log.info({ status: report.status, read: report.recordsRead, errors: report.errorCount }, "run-flow: finished");
+    log.info(
+      {
+        status: report.status,
+        read: report.recordsRead,
+        errors: report.errorCount,
+        // What a failed run's history shows, so the log alone says which node failed and why.
+        ...(report.error && { nodeId: report.error.nodeId, error: report.error.message }),
+      },
+      "run-flow: finished",
+    );
   };
 }
 
@@ -208,7 +249,8 @@ async function finish(
       status: outcome.status,
       finishedAt: new Date(),
       heartbeatAt: null,
-      ...(outcome.error && { error: outcome.error }),
+      // A run that ends well after a transient failure no longer shows that attempt's error.
+      error: outcome.error ?? null,
       ...(outcome.counts && { counts: outcome.counts }),
     })
     .where(eq(runs.id, runId));
