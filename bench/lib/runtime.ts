@@ -4,13 +4,13 @@
  * and either the worker in this process (`startWorker` of apps/worker) or as a process of its own
  * (apps/worker/src/main.ts, as `npm start` runs it), so its memory can be measured apart.
  */
-import { connections, createDatabase, FINISHED_RUN_STATUSES, flows, flowVersions, newId, runs, workspaces, type Database } from "@flowgate/db";
+import { createDatabase, FINISHED_RUN_STATUSES, runs, type Database } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { migrateDatabase } from "@flowgate/db/migrate";
 import { enqueueRun } from "@flowgate/runtime/enqueue";
-import { installWorkerSchema, postgresConnectionParts } from "@flowgate/runtime/testing";
+import { createPostgresConnection, createPublishedFlow, createWorkspace, installWorkerSchema } from "@flowgate/runtime/testing";
 import { createLogger, startWorker, type StartedWorker } from "@flowgate/worker";
-import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { and, inArray, notInArray, sql } from "drizzle-orm";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { readFileSync } from "node:fs";
@@ -57,20 +57,9 @@ export async function startBenchRuntime(name: string): Promise<BenchRuntime> {
   await installWorkerSchema(postgres.pool);
   const handle = createDatabase(postgres.connectionString, { max: 6 });
   const db = handle.db;
-  const secrets = createSecretBox(BENCH_SECRET);
   const dataDir = await mkdtemp(path.join(tmpdir(), `flowgate-bench-${name}-`));
-  const workspaceId = newId();
-  await db.insert(workspaces).values({ id: workspaceId, name: "Bench", slug: `bench-${workspaceId}` });
-  const shopConnectionId = newId();
-  const parts = postgresConnectionParts(postgres.connectionString);
-  await db.insert(connections).values({
-    id: shopConnectionId,
-    workspaceId,
-    kind: "postgres",
-    name: "Shop database",
-    settings: parts.settings,
-    secretCiphertext: secrets.encryptJson(parts.secret),
-  });
+  const workspaceId = await createWorkspace(db, "Bench");
+  const shopConnectionId = await createPostgresConnection(db, createSecretBox(BENCH_SECRET), workspaceId, postgres.connectionString);
   const workers: StartedWorker[] = [];
   const processes: WorkerProcess[] = [];
 
@@ -80,14 +69,7 @@ export async function startBenchRuntime(name: string): Promise<BenchRuntime> {
     workspaceId,
     shopConnectionId,
     dataDir,
-    async publish(flowName, document) {
-      const flowId = newId();
-      const versionId = newId();
-      await db.insert(flows).values({ id: flowId, workspaceId, name: flowName, draft: document as never });
-      await db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
-      await db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
-      return { flowId, versionId };
-    },
+    publish: (flowName, document) => createPublishedFlow(db, workspaceId, document, flowName),
     async enqueue(flow, count) {
       return db.transaction(async (tx) => {
         const ids: string[] = [];

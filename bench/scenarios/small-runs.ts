@@ -43,7 +43,7 @@ try {
   const runsPerSecond = RUNS / seconds;
   report({
     scenario: "small-runs",
-    what: `${RUNS.toLocaleString("en")} runs of a 5-node flow (trigger.manual → source.http from the test-kit supplier, 5 products → transform.map → filter.condition → destination.postgres upsert), 5 records each, queued at once over ${FLOWS} flows (each flow's runs one at a time, its named queue), run by apps/worker's startWorker (concurrency 4) in the scenario's process on the embedded PostgreSQL: run rows, checkpoints, per-node stats (${checkpoints.toLocaleString("en")} run_nodes rows) and samples written as in production. Counted in runs, not records.`,
+    what: `${RUNS.toLocaleString("en")} runs of a 5-node flow (trigger.manual → source.http from the test-kit supplier, 5 products → transform.map → filter.condition → destination.postgres upsert), 5 records each, queued at once over ${FLOWS} flows (each flow runs one run at a time, its default maxConcurrentRuns: waiting runs are woken in order as a slot frees), run by apps/worker's startWorker (concurrency 4) in the scenario's process on the embedded PostgreSQL: run rows, checkpoints, per-node stats (${checkpoints.toLocaleString("en")} run_nodes rows) and samples written as in production. Counted in runs, not records.`,
     records: RUNS,
     seconds,
     recordsPerSecond: runsPerSecond,

@@ -1,14 +1,8 @@
-import { connections, flows, flowVersions, newId, runs, workspaces, type Database, type RunStatus } from "@flowgate/db";
-import type { SecretBox } from "@flowgate/db/crypto";
-import { postgresConnectionParts } from "@flowgate/runtime/testing";
-import { eq } from "drizzle-orm";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const mainTs = fileURLToPath(new URL("./main.ts", import.meta.url));
-
-export const FINISHED_STATUSES: RunStatus[] = ["succeeded", "succeeded_with_errors", "failed", "cancelled"];
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -44,54 +38,4 @@ export function killAll(processes: readonly WorkerProcess[]): void {
   for (const { child } of processes) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output?: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${output ? `\nworker output:\n${output()}` : ""}`);
-}
-
-export async function runRow(db: Database, runId: string) {
-  const [row] = await db.select().from(runs).where(eq(runs.id, runId));
-  return row!;
-}
-
-/** Waits until the run is over and answers its row. */
-export function runFinished(db: Database, runId: string, timeoutMs: number, output?: () => string) {
-  return waitFor(
-    `run ${runId} to finish`,
-    async () => {
-      const row = await runRow(db, runId);
-      return FINISHED_STATUSES.includes(row.status) ? row : undefined;
-    },
-    timeoutMs,
-    output,
-  );
-}
-
-export async function createWorkspace(db: Database, name: string): Promise<string> {
-  const workspaceId = newId();
-  await db.insert(workspaces).values({ id: workspaceId, name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${workspaceId}` });
-  return workspaceId;
-}
-
-/** A PostgreSQL connection to the database of a connection string (the test kit's shop tables live there). */
-export async function createPostgresConnection(db: Database, secrets: SecretBox, workspaceId: string, connectionString: string): Promise<string> {
-  const id = newId();
-  const parts = postgresConnectionParts(connectionString);
-  await db.insert(connections).values({ id, workspaceId, kind: "postgres", name: "Shop database", settings: parts.settings, secretCiphertext: secrets.encryptJson(parts.secret) });
-  return id;
-}
-
-/** A published, enabled flow (version 1); the runs pin that version. */
-export async function createPublishedFlow(db: Database, workspaceId: string, document: unknown, name = "Test flow"): Promise<{ flowId: string; versionId: string }> {
-  const flowId = newId();
-  const versionId = newId();
-  await db.insert(flows).values({ id: flowId, workspaceId, name, draft: document as never });
-  await db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
-  await db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
-  return { flowId, versionId };
-}
+export { createPostgresConnection, createPublishedFlow, createWorkspace, runRow, waitFor, waitForRunEnd as runFinished } from "@flowgate/runtime/testing";

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_RUN_SLOT_RETRY_MS } from "./concurrency";
 import { enqueueRun } from "./enqueue";
 import { installWorkerSchema, startTestWorker, type TestWorker } from "./testing";
 
@@ -86,12 +87,19 @@ async function startAndObserve(flow: { flowId: string; versionId: string }, coun
 }
 
 describe("maxConcurrentRuns", () => {
-  it("1: the flow's jobs share a named queue; several runs started at once run one at a time and all succeed", async () => {
+  it("1: several runs started at once run one at a time and all succeed (no named queue: the gate holds them)", async () => {
     const flow = await publishedFlow(1);
     const { most, runs: done, queues } = await startAndObserve(flow, 4);
-    expect(queues).toEqual([`flow:${flow.flowId}`]);
+    expect(queues).toEqual([null]);
     expect(most).toBe(1);
     expect(done.map((r) => [r.status, r.counts.read, r.attempt])).toEqual(done.map(() => ["succeeded", PRODUCTS, 1]));
+    // Each run that waited was woken when the one before it ended (not left to its job's re-check,
+    // 10 s or more later), in the order they were started.
+    const byStart = [...done].sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime());
+    expect(byStart.map((r) => r.id)).toEqual([...done].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)).map((r) => r.id));
+    for (let i = 1; i < byStart.length; i++) {
+      expect(byStart[i]!.startedAt!.getTime() - byStart[i - 1]!.finishedAt!.getTime()).toBeLessThan(DEFAULT_RUN_SLOT_RETRY_MS / 2);
+    }
   });
 
   it("2: runs beyond the limit wait (their jobs come back later, no attempt spent) and all succeed; never more than two run", async () => {

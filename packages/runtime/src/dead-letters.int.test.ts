@@ -1,4 +1,4 @@
-import { connections, flows, flowVersions, lineage, newId, recordErrors, runs, workspaces } from "@flowgate/db";
+import { lineage, newId, recordErrors, runs } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { canonicalJson, type Checkpoint } from "@flowgate/engine";
@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeCheckpoint } from "./checkpoint";
 import { enqueueRun } from "./enqueue";
-import { installWorkerSchema, postgresConnectionParts, startTestWorker, supplierToShopFlow, waitForRunEnd, type TestWorker } from "./testing";
+import { createPostgresConnection, createPublishedFlow, createWorkspace, installWorkerSchema, startTestWorker, supplierToShopFlow, waitForRunEnd, type TestWorker } from "./testing";
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 200;
@@ -25,18 +25,8 @@ beforeAll(async () => {
   await createShopProductsTable(database.pool);
   await createShopWriteLog(database.pool);
   supplier = await startSupplierApi({ count: PRODUCTS, seed: 5 });
-  workspaceId = newId();
-  await database.db.insert(workspaces).values({ id: workspaceId, name: "Dead letters", slug: `dead-letters-${workspaceId}` });
-  shopConnectionId = newId();
-  const parts = postgresConnectionParts(database.connectionString);
-  await database.db.insert(connections).values({
-    id: shopConnectionId,
-    workspaceId,
-    kind: "postgres",
-    name: "Shop database",
-    settings: parts.settings,
-    secretCiphertext: secrets.encryptJson(parts.secret),
-  });
+  workspaceId = await createWorkspace(database.db, "Dead letters");
+  shopConnectionId = await createPostgresConnection(database.db, secrets, workspaceId, database.connectionString);
   worker = await startTestWorker({ db: database.db, pool: database.pool, secrets, heartbeatMs: 200 });
 });
 
@@ -54,12 +44,7 @@ beforeEach(async () => {
 async function publishedFlow(): Promise<{ flowId: string; versionId: string }> {
   const document = supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId });
   document.settings.errorPolicy = "skip";
-  const flowId = newId();
-  const versionId = newId();
-  await database.db.insert(flows).values({ id: flowId, workspaceId, name: "Supplier to shop", draft: document as never });
-  await database.db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
-  await database.db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
-  return { flowId, versionId };
+  return createPublishedFlow(database.db, workspaceId, document, "Supplier to shop");
 }
 
 function start(flow: { flowId: string; versionId: string }, retry?: { of: string }) {

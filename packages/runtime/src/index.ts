@@ -1,4 +1,4 @@
-export { addRunFlowJob, enqueueRun, flowQueueName, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
+export { addRunFlowJob, enqueueRun, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
 export { PostgresStatePort } from "./state";
 export { recordHash, summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
 export { replayDeadLetters } from "./dead-letters";

@@ -1,11 +1,11 @@
-import { connections, flows, flowVersions, newId, runNodes, runs, runSamples, syncState, workspaces, type RunStatus } from "@flowgate/db";
+import { runNodes, runs, runSamples, syncState, type RunStatus } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueRun } from "./enqueue";
-import { installWorkerSchema, postgresConnectionParts, startTestWorker, supplierToShopFlow, type TestWorker } from "./testing";
+import { createPostgresConnection, createPublishedFlow, createWorkspace, installWorkerSchema, startTestWorker, supplierToShopFlow, type TestWorker } from "./testing";
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 250;
@@ -23,18 +23,8 @@ beforeAll(async () => {
   await createShopProductsTable(database.pool);
   await createShopWriteLog(database.pool);
   supplier = await startSupplierApi({ count: PRODUCTS, seed: 7 });
-  workspaceId = newId();
-  await database.db.insert(workspaces).values({ id: workspaceId, name: "Runtime tests", slug: `runtime-${workspaceId}` });
-  shopConnectionId = newId();
-  const parts = postgresConnectionParts(database.connectionString);
-  await database.db.insert(connections).values({
-    id: shopConnectionId,
-    workspaceId,
-    kind: "postgres",
-    name: "Shop database",
-    settings: parts.settings,
-    secretCiphertext: secrets.encryptJson(parts.secret),
-  });
+  workspaceId = await createWorkspace(database.db, "Runtime tests");
+  shopConnectionId = await createPostgresConnection(database.db, secrets, workspaceId, database.connectionString);
   worker = await startTestWorker({ db: database.db, pool: database.pool, secrets, heartbeatMs: HEARTBEAT_MS });
 });
 
@@ -51,12 +41,7 @@ beforeEach(async () => {
 
 /** A published flow (its version pinned by the runs); returns its ids. */
 async function publishedFlow(document: unknown): Promise<{ flowId: string; versionId: string }> {
-  const flowId = newId();
-  const versionId = newId();
-  await database.db.insert(flows).values({ id: flowId, workspaceId, name: "Supplier to shop", draft: document as never });
-  await database.db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
-  await database.db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
-  return { flowId, versionId };
+  return createPublishedFlow(database.db, workspaceId, document, "Supplier to shop");
 }
 
 function start(flow: { flowId: string; versionId: string }) {

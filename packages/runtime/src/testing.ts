@@ -1,4 +1,4 @@
-import { FINISHED_RUN_STATUSES, runs, type Database } from "@flowgate/db";
+import { connections, FINISHED_RUN_STATUSES, flows, flowVersions, newId, runs, workspaces, type Database } from "@flowgate/db";
 import { eq } from "drizzle-orm";
 import type { SecretBox } from "@flowgate/db/crypto";
 import { Logger, run, runMigrations, type Runner } from "graphile-worker";
@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { silentLog, type RuntimeLog } from "./log";
-import { createRuntimeServices } from "./services";
+import { createRuntimeServices, postgresConnectionParts } from "./services";
 export { postgresConnectionParts } from "./services";
 import { createTaskList } from "./task-list";
 
@@ -79,14 +79,54 @@ export function supplierToShopFlow(options: { supplierUrl: string; shopConnectio
   };
 }
 
-/** Waits until the run has ended (any finished status) and returns its row; fails the test after `timeoutMs`. */
-export async function waitForRunEnd(db: Database, runId: string, timeoutMs = 30_000): Promise<typeof runs.$inferSelect> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, output?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const [row] = await db.select().from(runs).where(eq(runs.id, runId));
-    if (row && FINISHED_RUN_STATUSES.includes(row.status)) return row;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
   }
+  throw new Error(`timed out waiting for ${what}${output ? `\noutput:\n${output()}` : ""}`);
+}
+
+export async function runRow(db: Database, runId: string) {
   const [row] = await db.select().from(runs).where(eq(runs.id, runId));
-  throw new Error(`The run ${runId} did not end within ${timeoutMs} ms (status ${row?.status ?? "gone"}).`);
+  return row!;
+}
+
+/** Waits until the run is over and answers its row. */
+export function waitForRunEnd(db: Database, runId: string, timeoutMs = 30_000, output?: () => string): Promise<typeof runs.$inferSelect> {
+  return waitFor(
+    `run ${runId} to end`,
+    async () => {
+      const row = await runRow(db, runId);
+      return row && FINISHED_RUN_STATUSES.includes(row.status) ? row : undefined;
+    },
+    timeoutMs,
+    output,
+  );
+}
+
+export async function createWorkspace(db: Database, name: string): Promise<string> {
+  const workspaceId = newId();
+  await db.insert(workspaces).values({ id: workspaceId, name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${workspaceId}` });
+  return workspaceId;
+}
+
+/** A PostgreSQL connection to the database of a connection string (the test kit's shop tables live there). */
+export async function createPostgresConnection(db: Database, secrets: SecretBox, workspaceId: string, connectionString: string): Promise<string> {
+  const id = newId();
+  const parts = postgresConnectionParts(connectionString);
+  await db.insert(connections).values({ id, workspaceId, kind: "postgres", name: "Shop database", settings: parts.settings, secretCiphertext: secrets.encryptJson(parts.secret) });
+  return id;
+}
+
+/** A published, enabled flow (version 1); the runs pin that version. */
+export async function createPublishedFlow(db: Database, workspaceId: string, document: unknown, name = "Test flow"): Promise<{ flowId: string; versionId: string }> {
+  const flowId = newId();
+  const versionId = newId();
+  await db.insert(flows).values({ id: flowId, workspaceId, name, draft: document as never });
+  await db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
+  await db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
+  return { flowId, versionId };
 }

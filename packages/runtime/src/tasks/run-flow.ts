@@ -13,10 +13,10 @@ import { upgradeFlow, validateFlow, type KindRegistry } from "@flowgate/flow";
 import { kindRegistry } from "@flowgate/nodes/definitions";
 import { nodeImplementations } from "@flowgate/nodes/registry";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Task } from "graphile-worker";
+import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
-import { acquireRunSlot } from "../concurrency";
+import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
 import type { RuntimeLog } from "../log";
 import { batchObserver, type RunMetrics } from "../metrics";
@@ -62,7 +62,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
   const { db } = deps;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
 
-  return async (payload, helpers) => {
+  const attempt = async (payload: unknown, helpers: JobHelpers, held: { flow?: { flowId: string; flowVersionId: string } }) => {
     const { runId } = RunFlowPayloadSchema.parse(payload);
     const log = deps.log.child({ runId, jobId: helpers.job.id, attempt: helpers.job.attempts });
 
@@ -83,6 +83,8 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       log.debug({ flowId: run.flowId }, "run-flow: the flow runs as many runs as its maxConcurrentRuns allows; this one waits for a slot");
       return;
     }
+    // From here the run holds one of the flow's slots: whatever happens, the next waiting run is woken.
+    held.flow = { flowId: run.flowId, flowVersionId: run.flowVersionId };
 
     const [version] = await db.select({ document: flowVersions.document }).from(flowVersions).where(eq(flowVersions.id, run.flowVersionId)).limit(1);
     const validation = validateFlow(openDocument(version?.document), kinds);
@@ -233,6 +235,17 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       },
       "run-flow: finished",
     );
+  };
+
+  return async (payload, helpers) => {
+    const held: { flow?: { flowId: string; flowVersionId: string } } = {};
+    try {
+      await attempt(payload, helpers, held);
+    } finally {
+      if (held.flow) {
+        await wakeWaitingRuns(db, held.flow).catch((error: unknown) => deps.log.warn({ err: describe(error), flowId: held.flow!.flowId }, "run-flow: could not wake the flow's waiting runs; they look again on their own"));
+      }
+    }
   };
 }
 

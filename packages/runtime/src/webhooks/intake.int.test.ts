@@ -1,4 +1,4 @@
-import { connections, flows, flowVersions, flowWebhooks, newId, newToken, runs, webhookDeliveries, workspaces } from "@flowgate/db";
+import { flows, flowVersions, flowWebhooks, newId, newToken, runs, webhookDeliveries } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { createShopProductsTable } from "@flowgate/testkit";
@@ -6,7 +6,7 @@ import { count, eq } from "drizzle-orm";
 import { request as httpRequest } from "node:http";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installWorkerSchema, postgresConnectionParts, startTestWorker, type TestWorker } from "../testing";
+import { createPostgresConnection, createWorkspace, installWorkerSchema, startTestWorker, type TestWorker } from "../testing";
 import { WEBHOOK_DELIVERY_GONE } from "./trigger";
 import { createWebhookIntake, newSigningSecret, serveWebhookIntake, signedHeaders, type WebhookIntakeOptions, type WebhookServer } from "./index";
 
@@ -30,18 +30,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await installWorkerSchema(database.pool);
   await createShopProductsTable(database.pool);
-  workspaceId = newId();
-  await database.db.insert(workspaces).values({ id: workspaceId, name: "Webhook tests", slug: `webhooks-${workspaceId}` });
-  shopConnectionId = newId();
-  const parts = postgresConnectionParts(database.connectionString);
-  await database.db.insert(connections).values({
-    id: shopConnectionId,
-    workspaceId,
-    kind: "postgres",
-    name: "Shop database",
-    settings: parts.settings,
-    secretCiphertext: secrets.encryptJson(parts.secret),
-  });
+  workspaceId = await createWorkspace(database.db, "Webhook tests");
+  shopConnectionId = await createPostgresConnection(database.db, secrets, workspaceId, database.connectionString);
   server = await serve();
 });
 
