@@ -122,6 +122,13 @@ describe("runs", () => {
       expect(seen).toEqual([...started].reverse());
       expect((await editor.caller.runs.list({ flowId, status: "queued" })).items).toHaveLength(7);
       expect((await editor.caller.runs.list({ flowId, status: "succeeded" })).items).toHaveLength(0);
+      expect((await editor.caller.runs.list({ flowId, trigger: "manual" })).items).toHaveLength(7);
+      expect((await editor.caller.runs.list({ flowId, trigger: "webhook" })).items).toHaveLength(0);
+      // A time range: from the fourth run on (inclusive), before the sixth (exclusive).
+      const times = await Promise.all(started.map(async (runId) => (await editor.caller.runs.get({ runId })).createdAt));
+      const ranged = await editor.caller.runs.list({ flowId, from: times[3]!, to: times[5]! });
+      expect(ranged.items.map((r) => r.id)).toEqual([started[4], started[3]]);
+      await expect(editor.caller.runs.list({ flowId, from: "yesterday" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
       for (const runId of started) await editor.caller.runs.cancel({ runId });
     } finally {
       worker = await startTestWorker({ db: api.database.db, pool: api.database.pool, secrets: api.deps.secrets });

@@ -68,6 +68,11 @@ export const runsRouter = router({
       z.object({
         flowId: Id.optional(),
         status: RunStatusSchema.optional(),
+        trigger: z.enum(RUN_TRIGGERS).optional(),
+        /** Runs created at or after this time (ISO 8601). */
+        from: z.iso.datetime({ offset: true }).optional(),
+        /** Runs created before this time (ISO 8601). */
+        to: z.iso.datetime({ offset: true }).optional(),
         cursor: z.string().max(500).optional(),
         limit: z.int().min(1).max(100).default(50),
       }),

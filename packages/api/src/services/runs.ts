@@ -1,4 +1,4 @@
-import { FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus } from "@flowgate/db";
+import { FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus, type RunTrigger } from "@flowgate/db";
 import { enqueueRun } from "@flowgate/runtime/enqueue";
 import { TRPCError } from "@trpc/server";
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
@@ -27,6 +27,9 @@ export async function startRun(scope: Scope, flowId: string) {
 export interface ListRunsInput {
   flowId?: string;
   status?: RunStatus;
+  trigger?: RunTrigger;
+  from?: string;
+  to?: string;
   cursor?: string;
   limit: number;
 }
@@ -36,6 +39,9 @@ export async function listRuns(scope: Scope, input: ListRunsInput) {
   const conditions: SQL[] = [eq(runs.workspaceId, scope.workspaceId)];
   if (input.flowId) conditions.push(eq(runs.flowId, input.flowId));
   if (input.status) conditions.push(eq(runs.status, input.status));
+  if (input.trigger) conditions.push(eq(runs.trigger, input.trigger));
+  if (input.from) conditions.push(sql`${runs.createdAt} >= ${input.from}::timestamptz`);
+  if (input.to) conditions.push(sql`${runs.createdAt} < ${input.to}::timestamptz`);
   if (input.cursor) {
     const { at, id } = decodeTimeCursor(input.cursor, "the run list");
     conditions.push(sql`(${runs.createdAt}, ${runs.id}) < (${at}::timestamptz, ${id})`);
