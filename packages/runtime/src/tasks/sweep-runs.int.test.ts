@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueRun } from "../enqueue";
 import { installWorkerSchema } from "../testing";
-import { sweepRuns } from "./sweep-runs";
+import { MAX_RUN_STARTS, sweepRuns } from "./sweep-runs";
 
 let database: TestDatabase;
 let workspaceId: string;
@@ -28,16 +28,17 @@ afterAll(() => database?.dispose());
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 
 /** A running run whose job a worker (no real one: nothing executes here) locked at `lockedAt`. */
-async function runningRun(options: { heartbeatAt: Date | null; lockedAt: Date | null; workerId?: string; jobKey?: string }): Promise<string> {
+async function runningRun(options: { heartbeatAt: Date | null; lockedAt: Date | null; workerId?: string; jobKey?: string; attempt?: number; jobAttempts?: number }): Promise<string> {
   const { runId } = await database.db.transaction((tx) =>
     enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: options.jobKey ? "schedule" : "manual", jobKey: options.jobKey }),
   );
-  await database.db.update(runs).set({ status: "running", attempt: 1, heartbeatAt: options.heartbeatAt }).where(eq(runs.id, runId));
+  await database.db.update(runs).set({ status: "running", attempt: options.attempt ?? 1, heartbeatAt: options.heartbeatAt }).where(eq(runs.id, runId));
   if (options.lockedAt) {
-    await database.pool.query("update graphile_worker._private_jobs set locked_at = $2, locked_by = $3, attempts = 1 where key = $1", [
+    await database.pool.query("update graphile_worker._private_jobs set locked_at = $2, locked_by = $3, attempts = $4 where key = $1", [
       options.jobKey ?? `run:${runId}`,
       options.lockedAt,
       options.workerId ?? `worker-${runId}`,
+      options.jobAttempts ?? 1,
     ]);
   }
   return runId;
@@ -45,10 +46,10 @@ async function runningRun(options: { heartbeatAt: Date | null; lockedAt: Date | 
 
 async function state(runId: string) {
   const [run] = await database.db.select().from(runs).where(eq(runs.id, runId));
-  const job = (await database.pool.query("select locked_by, locked_at from graphile_worker.jobs where key = $1", [`run:${runId}`])).rows[0] as {
-    locked_by: string | null;
-  };
-  return { status: run!.status, attempt: run!.attempt, lockedBy: job.locked_by };
+  const job = (await database.pool.query("select locked_by, locked_at, attempts, max_attempts from graphile_worker.jobs where key = $1", [`run:${runId}`])).rows[0] as
+    | { locked_by: string | null; attempts: number; max_attempts: number }
+    | undefined;
+  return { status: run!.status, attempt: run!.attempt, lockedBy: job?.locked_by ?? null, jobAttempts: job?.attempts, error: run!.error?.message };
 }
 
 describe("sweep-runs", () => {
@@ -56,8 +57,23 @@ describe("sweep-runs", () => {
     const runId = await runningRun({ heartbeatAt: minutesAgo(5), lockedAt: minutesAgo(6), workerId: "worker-dead" });
     expect(await sweepRuns(database.db)).toEqual([{ runId, workerId: "worker-dead" }]);
     // The attempt is counted by the worker that picks the run up next.
-    expect(await state(runId)).toEqual({ status: "queued", attempt: 1, lockedBy: null });
+    // The dead worker's job attempt is given back: crashes do not use up the transient-failure retries.
+    expect(await state(runId)).toMatchObject({ status: "queued", attempt: 1, lockedBy: null, jobAttempts: 0 });
     expect(await sweepRuns(database.db)).toEqual([]);
+  });
+
+  it("a run killed more often than graphile-worker's max_attempts still resumes; one whose worker died MAX_RUN_STARTS times fails, saying why", async () => {
+    // Its fifth start was killed too: without the attempt given back, graphile-worker would never run the job again.
+    const killedOften = await runningRun({ heartbeatAt: minutesAgo(5), lockedAt: minutesAgo(6), attempt: 5, jobAttempts: 5 });
+    const spent = await runningRun({ heartbeatAt: minutesAgo(5), lockedAt: minutesAgo(6), attempt: MAX_RUN_STARTS, jobAttempts: 5 });
+    expect(await sweepRuns(database.db)).toHaveLength(2);
+    expect(await state(killedOften)).toMatchObject({ status: "queued", lockedBy: null, jobAttempts: 4 });
+    const failed = await state(spent);
+    expect(failed).toMatchObject({ status: "failed", lockedBy: null });
+    expect(failed.error).toMatch(/stopped 30 times .* start a new run/);
+    // Its job is failed for good: no worker takes it again.
+    const [job] = (await database.pool.query("select attempts, max_attempts from graphile_worker.jobs where key = $1", [`run:${spent}`])).rows as { attempts: number; max_attempts: number }[];
+    expect(job!.attempts).toBe(job!.max_attempts);
   });
 
   it("finds a scheduled run's job too, whose key names the flow and slot, not the run", async () => {

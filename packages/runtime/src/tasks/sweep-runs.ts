@@ -12,6 +12,12 @@ export const SWEEP_RUNS_CRON = "* * * * *";
 /** A run whose heartbeat is older than this has lost its worker (three missed beats at the default 10 s). */
 export const DEFAULT_STALE_AFTER_MS = 30_000;
 
+/**
+ * A run whose worker died while running it this many times (counted by runs.attempt, every start)
+ * is failed rather than resumed again: something in it may be what kills the worker (memory).
+ */
+export const MAX_RUN_STARTS = 30;
+
 /** graphile-worker's crontab adds `_cron`; nothing else is read. */
 export const SweepRunsPayloadSchema = z.looseObject({}).nullish();
 
@@ -39,8 +45,8 @@ export interface ReleasedRun {
 export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): Promise<ReleasedRun[]> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS));
   const released = await db.transaction(async (tx) => {
-    const result = await tx.execute<{ run_id: string; locked_by: string }>(sql`
-      select r.id as run_id, j.locked_by
+    const result = await tx.execute<{ run_id: string; locked_by: string; job_id: string; job_attempts: number; run_attempt: number }>(sql`
+      select r.id as run_id, j.locked_by, j.id::text as job_id, j.attempts::int as job_attempts, r.attempt as run_attempt
       from ${runs} r
       -- By payload, not job key: manual runs are keyed run:<id>, scheduled ones schedule:<flow>:<slot>.
       -- The public jobs view has no payload, so this reads graphile-worker's own tables (0.17 layout).
@@ -55,11 +61,34 @@ export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): P
     if (stale.length === 0) return [];
     // The supported way to free a dead worker's jobs (and its queues' locks): everything it held goes back.
     await tx.execute(sql`select graphile_worker.force_unlock_workers(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(stale.map((s) => s.workerId))])}::jsonb)))`);
-    // attempt is not touched here: run-flow counts it when the next worker starts on the run.
-    await tx
-      .update(runs)
-      .set({ status: "queued", heartbeatAt: null })
-      .where(and(eq(runs.status, "running"), inArray(runs.id, stale.map((s) => s.runId))));
+    const spent = result.rows.filter((row) => row.run_attempt >= MAX_RUN_STARTS);
+    const resumed = result.rows.filter((row) => row.run_attempt < MAX_RUN_STARTS);
+    // A crash is not the run's failure: the dead worker's job attempt is given back, so graphile-worker's
+    // max_attempts stays the budget for transient failures (and a run outlives any number of kills, up
+    // to MAX_RUN_STARTS starts). runs.attempt is counted by run-flow when the next worker starts.
+    for (const row of resumed) {
+      await tx.execute(sql`select graphile_worker.reschedule_jobs(array[${row.job_id}::bigint], run_at => now(), attempts => ${Math.max(0, row.job_attempts - 1)}::int)`);
+    }
+    if (resumed.length > 0) {
+      await tx
+        .update(runs)
+        .set({ status: "queued", heartbeatAt: null })
+        .where(and(eq(runs.status, "running"), inArray(runs.id, resumed.map((row) => row.run_id))));
+    }
+    if (spent.length > 0) {
+      await tx.execute(sql`select graphile_worker.permanently_fail_jobs(array(select jsonb_array_elements_text(${JSON.stringify(spent.map((row) => row.job_id))}::jsonb)::bigint), ${"the worker running it stopped too often"}::text)`);
+      await tx
+        .update(runs)
+        .set({
+          status: "failed",
+          heartbeatAt: null,
+          finishedAt: new Date(),
+          error: {
+            message: `The worker running this run stopped ${MAX_RUN_STARTS} times before it could finish (killed, restarted or out of memory), so it was not started again. Check the worker's logs and memory, make the batches smaller if the worker runs out of memory, and start a new run.`,
+          },
+        })
+        .where(and(eq(runs.status, "running"), inArray(runs.id, spent.map((row) => row.run_id))));
+    }
     return stale;
   });
   for (const run of released) {
