@@ -71,29 +71,54 @@ export async function upsertRunNodes(tx: Tx, runId: string, nodes: Record<string
  * of it and the batch is read again. Answers whether someone asked to cancel the run.
  */
 export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpoint, target: CheckpointTarget): Promise<{ cancelRequested: boolean }> {
-  await insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
-  await insertLineage(tx, runId, checkpoint.lineage, target);
-  if (target.replayOf && typeof checkpoint.cursor === "number") {
-    await tx.execute(sql`
-      update record_errors set status = 'retried', retried_by = ${runId}
-      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`);
+  // The statements are sent one after the other without waiting for each answer: the connection
+  // queues them in order, so PostgreSQL runs one while this process prepares the next (the lineage
+  // rows, hashed here, cost as much time as the state upsert costs the database). The first error
+  // rejects the whole, and the transaction is rolled back.
+  const statements: Promise<unknown>[] = [];
+  const send = (statement: PromiseLike<unknown>) => statements.push(Promise.resolve(statement.then((result) => result)));
+  try {
+    return await sendAll(tx, runId, checkpoint, target, send, statements);
+  } catch (error) {
+    // Preparing a later statement threw: those already sent fail with the transaction, unobserved.
+    void Promise.allSettled(statements);
+    throw error;
   }
+}
+
+async function sendAll(
+  tx: Tx,
+  runId: string,
+  checkpoint: Checkpoint,
+  target: CheckpointTarget,
+  send: (statement: PromiseLike<unknown>) => void,
+  statements: Promise<unknown>[],
+): Promise<{ cancelRequested: boolean }> {
   for (const [nodeId, writes] of Object.entries(checkpoint.state)) {
     if (writes.set.length > 0) {
-      await tx.execute(sql`
+      send(tx.execute(sql`
         insert into sync_state (flow_id, node_id, key, value, updated_at)
         select ${target.flowId}, ${nodeId}, entry->>0, entry->1, now()
         from jsonb_array_elements(${JSON.stringify(writes.set)}::jsonb) as entry
-        on conflict (flow_id, node_id, key) do update set value = excluded.value, updated_at = excluded.updated_at`);
+        on conflict (flow_id, node_id, key) do update set value = excluded.value, updated_at = excluded.updated_at`));
     }
     if (writes.delete.length > 0) {
-      await tx.execute(sql`
+      send(tx.execute(sql`
         delete from sync_state
         where flow_id = ${target.flowId} and node_id = ${nodeId}
-          and key in (select jsonb_array_elements_text(${JSON.stringify(writes.delete)}::jsonb))`);
+          and key = any(array(select jsonb_array_elements_text(${JSON.stringify(writes.delete)}::jsonb)))`));
     }
   }
-  const [run] = await tx
+  if (target.replayOf && typeof checkpoint.cursor === "number") {
+    send(tx.execute(sql`
+      update record_errors set status = 'retried', retried_by = ${runId}
+      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`));
+  }
+  const deadLetters = insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
+  if (deadLetters) send(deadLetters);
+  const lineage = insertLineage(tx, runId, checkpoint.lineage, target);
+  if (lineage) send(lineage);
+  const updated = tx
     .update(runs)
     .set({
       cursor: checkpoint.cursor === undefined ? null : checkpoint.cursor,
@@ -103,9 +128,13 @@ export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpo
       heartbeatAt: new Date(),
     })
     .where(eq(runs.id, runId))
-    .returning({ cancelRequested: runs.cancelRequested });
+    .returning({ cancelRequested: runs.cancelRequested })
+    .then((rows) => rows);
+  statements.push(updated);
+  statements.push(upsertRunNodes(tx, runId, checkpoint.counts.nodes));
+  await Promise.all(statements);
+  const [run] = await updated;
   if (!run) throw new Error(`The run ${runId} was deleted while it ran.`);
-  await upsertRunNodes(tx, runId, checkpoint.counts.nodes);
   return { cancelRequested: run.cancelRequested };
 }
 
@@ -114,8 +143,8 @@ export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpo
  * batch of 100,000 would exceed PostgreSQL's 65,535 bind parameters as separate values). Ids follow
  * the order the errors arose, which is the order runs.errors pages them in.
  */
-async function insertDeadLetters(tx: Tx, runId: string, errors: readonly DeadLetter[], attempt: number): Promise<void> {
-  if (errors.length === 0) return;
+function insertDeadLetters(tx: Tx, runId: string, errors: readonly DeadLetter[], attempt: number): PromiseLike<unknown> | undefined {
+  if (errors.length === 0) return undefined;
   const rows = errors.map((e) => ({
     node_id: e.nodeId,
     batch_index: e.batchIndex,
@@ -124,7 +153,7 @@ async function insertDeadLetters(tx: Tx, runId: string, errors: readonly DeadLet
     message: e.message,
     record: e.record ?? null,
   }));
-  await tx.execute(sql`
+  return tx.execute(sql`
     insert into record_errors (run_id, node_id, batch_index, record_index, key, message, record, attempt)
     select ${runId}, e.node_id, e.batch_index, e.record_index, e.key, e.message, e.record, ${attempt}
     from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (node_id text, batch_index int, record_index int, key text, message text, record jsonb))
@@ -133,8 +162,8 @@ async function insertDeadLetters(tx: Tx, runId: string, errors: readonly DeadLet
 }
 
 /** Written in every checkpoint, so kept lean: one JSON parameter, no ordering (the rows of one checkpoint share their time). */
-async function insertLineage(tx: Tx, runId: string, entries: readonly LineageEntry[], target: CheckpointTarget): Promise<void> {
-  if (entries.length === 0) return;
+function insertLineage(tx: Tx, runId: string, entries: readonly LineageEntry[], target: CheckpointTarget): PromiseLike<unknown> | undefined {
+  if (entries.length === 0) return undefined;
   const rows = entries.map((l) => ({
     node_id: l.nodeId,
     key: l.key,
@@ -145,7 +174,7 @@ async function insertLineage(tx: Tx, runId: string, entries: readonly LineageEnt
     detail: l.detail ?? null,
     batch_index: l.batchIndex,
   }));
-  await tx.execute(sql`
+  return tx.execute(sql`
     insert into lineage (workspace_id, flow_id, run_id, node_id, key, op, outcome, hash, record, detail, batch_index)
     select ${target.workspaceId}, ${target.flowId}, ${runId}, l.node_id, l.key, l.op, l.outcome, l.hash, l.record, l.detail, l.batch_index
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as l(node_id text, key text, op text, outcome text, hash text, record jsonb, detail text, batch_index int)`);

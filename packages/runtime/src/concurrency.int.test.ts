@@ -94,9 +94,11 @@ describe("maxConcurrentRuns", () => {
     expect(most).toBe(1);
     expect(done.map((r) => [r.status, r.counts.read, r.attempt])).toEqual(done.map(() => ["succeeded", PRODUCTS, 1]));
     // Each run that waited was woken when the one before it ended (not left to its job's re-check,
-    // 10 s or more later), in the order they were started.
+    // 10 s or more later), oldest first (created_at, then id: these were created in one transaction).
     const byStart = [...done].sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime());
-    expect(byStart.map((r) => r.id)).toEqual([...done].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id)).map((r) => r.id));
+    const waited = byStart.slice(1);
+    const byAge = [...waited].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    expect(waited.map((r) => r.id)).toEqual(byAge.map((r) => r.id));
     for (let i = 1; i < byStart.length; i++) {
       expect(byStart[i]!.startedAt!.getTime() - byStart[i - 1]!.finishedAt!.getTime()).toBeLessThan(DEFAULT_RUN_SLOT_RETRY_MS / 2);
     }
