@@ -1,14 +1,14 @@
 import { lineage, newId, recordErrors, runs } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
-import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
+import type { TestDatabase } from "@flowgate/db/testing";
 import { canonicalJson, type Checkpoint } from "@flowgate/engine";
-import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
+import type { SupplierApi } from "@flowgate/testkit";
 import { and, asc, eq } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeCheckpoint } from "./checkpoint";
 import { enqueueRun } from "./enqueue";
-import { createPostgresConnection, createPublishedFlow, createWorkspace, installWorkerSchema, startTestWorker, supplierToShopFlow, waitForRunEnd, type TestWorker } from "./testing";
+import { createPublishedFlow, startSupplierToShopFixture, supplierToShopFlow, waitForRunEnd, type SupplierToShopFixture, type TestWorker } from "./testing";
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 200;
@@ -19,22 +19,14 @@ let worker: TestWorker;
 let workspaceId: string;
 let shopConnectionId: string;
 
+let fixture: SupplierToShopFixture;
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await installWorkerSchema(database.pool);
-  await createShopProductsTable(database.pool);
-  await createShopWriteLog(database.pool);
-  supplier = await startSupplierApi({ count: PRODUCTS, seed: 5 });
-  workspaceId = await createWorkspace(database.db, "Dead letters");
-  shopConnectionId = await createPostgresConnection(database.db, secrets, workspaceId, database.connectionString);
-  worker = await startTestWorker({ db: database.db, pool: database.pool, secrets, heartbeatMs: 200 });
+  fixture = await startSupplierToShopFixture({ secrets, products: PRODUCTS, seed: 5, workspaceName: "Dead letters", heartbeatMs: 200 });
+  ({ database, supplier, worker, workspaceId, shopConnectionId } = fixture);
 });
 
-afterAll(async () => {
-  await worker?.stop();
-  await supplier?.close();
-  await database?.dispose();
-});
+afterAll(() => fixture?.dispose());
 
 beforeEach(async () => {
   await database.pool.query("truncate shop.products, shop.write_log");

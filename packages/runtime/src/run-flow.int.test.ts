@@ -1,11 +1,11 @@
 import { runNodes, runs, runSamples, syncState, type RunStatus } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
-import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
-import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
+import type { TestDatabase } from "@flowgate/db/testing";
+import type { SupplierApi } from "@flowgate/testkit";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueRun } from "./enqueue";
-import { createPostgresConnection, createPublishedFlow, createWorkspace, installWorkerSchema, startTestWorker, supplierToShopFlow, type TestWorker } from "./testing";
+import { createPublishedFlow, startSupplierToShopFixture, supplierToShopFlow, type SupplierToShopFixture, type TestWorker } from "./testing";
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 250;
@@ -17,22 +17,14 @@ let worker: TestWorker;
 let workspaceId: string;
 let shopConnectionId: string;
 
+let fixture: SupplierToShopFixture;
+
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await installWorkerSchema(database.pool);
-  await createShopProductsTable(database.pool);
-  await createShopWriteLog(database.pool);
-  supplier = await startSupplierApi({ count: PRODUCTS, seed: 7 });
-  workspaceId = await createWorkspace(database.db, "Runtime tests");
-  shopConnectionId = await createPostgresConnection(database.db, secrets, workspaceId, database.connectionString);
-  worker = await startTestWorker({ db: database.db, pool: database.pool, secrets, heartbeatMs: HEARTBEAT_MS });
+  fixture = await startSupplierToShopFixture({ secrets, products: PRODUCTS, seed: 7, workspaceName: "Runtime tests", heartbeatMs: HEARTBEAT_MS });
+  ({ database, supplier, worker, workspaceId, shopConnectionId } = fixture);
 });
 
-afterAll(async () => {
-  await worker?.stop();
-  await supplier?.close();
-  await database?.dispose();
-});
+afterAll(() => fixture?.dispose());
 
 beforeEach(async () => {
   supplier.setFault(null);

@@ -1,4 +1,6 @@
 import { connections, FINISHED_RUN_STATUSES, flows, flowVersions, newId, runs, workspaces, type Database } from "@flowgate/db";
+import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
+import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { eq } from "drizzle-orm";
 import type { SecretBox } from "@flowgate/db/crypto";
 import { Logger, run, runMigrations, type Runner } from "graphile-worker";
@@ -129,4 +131,42 @@ export async function createPublishedFlow(db: Database, workspaceId: string, doc
   await db.insert(flowVersions).values({ id: versionId, flowId, workspaceId, number: 1, document: document as never });
   await db.update(flows).set({ activeVersionId: versionId, enabled: true }).where(eq(flows.id, flowId));
   return { flowId, versionId };
+}
+
+export interface SupplierToShopFixture {
+  database: TestDatabase;
+  supplier: SupplierApi;
+  worker: TestWorker;
+  workspaceId: string;
+  /** A postgres connection to the test database, where shop.products (and shop.write_log) live. */
+  shopConnectionId: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The runtime tests' world: a database of their own with graphile-worker's schema and the shop table
+ * (plus its write log), the test kit's supplier, a workspace with a connection to the shop, and a
+ * real worker.
+ */
+export async function startSupplierToShopFixture(options: { secrets: SecretBox; products: number; seed: number; workspaceName: string; heartbeatMs?: number }): Promise<SupplierToShopFixture> {
+  const database = await createTestDatabase();
+  await installWorkerSchema(database.pool);
+  await createShopProductsTable(database.pool);
+  await createShopWriteLog(database.pool);
+  const supplier = await startSupplierApi({ count: options.products, seed: options.seed });
+  const workspaceId = await createWorkspace(database.db, options.workspaceName);
+  const shopConnectionId = await createPostgresConnection(database.db, options.secrets, workspaceId, database.connectionString);
+  const worker = await startTestWorker({ db: database.db, pool: database.pool, secrets: options.secrets, ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }) });
+  return {
+    database,
+    supplier,
+    worker,
+    workspaceId,
+    shopConnectionId,
+    async dispose() {
+      await worker.stop();
+      await supplier.close();
+      await database.dispose();
+    },
+  };
 }
