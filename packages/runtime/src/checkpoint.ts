@@ -71,54 +71,32 @@ export async function upsertRunNodes(tx: Tx, runId: string, nodes: Record<string
  * of it and the batch is read again. Answers whether someone asked to cancel the run.
  */
 export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpoint, target: CheckpointTarget): Promise<{ cancelRequested: boolean }> {
-  // The statements are sent one after the other without waiting for each answer: the connection
-  // queues them in order, so PostgreSQL runs one while this process prepares the next (the lineage
-  // rows, hashed here, cost as much time as the state upsert costs the database). The first error
-  // rejects the whole, and the transaction is rolled back.
-  const statements: Promise<unknown>[] = [];
-  const send = (statement: PromiseLike<unknown>) => statements.push(Promise.resolve(statement.then((result) => result)));
-  try {
-    return await sendAll(tx, runId, checkpoint, target, send, statements);
-  } catch (error) {
-    // Preparing a later statement threw: those already sent fail with the transaction, unobserved.
-    void Promise.allSettled(statements);
-    throw error;
-  }
-}
-
-async function sendAll(
-  tx: Tx,
-  runId: string,
-  checkpoint: Checkpoint,
-  target: CheckpointTarget,
-  send: (statement: PromiseLike<unknown>) => void,
-  statements: Promise<unknown>[],
-): Promise<{ cancelRequested: boolean }> {
+  // One statement after the other. (Sending them without awaiting each saved ~10% on 100k records,
+  // but node-postgres deprecates queueing a query on a busy client and pg 9 removes it.)
   for (const [nodeId, writes] of Object.entries(checkpoint.state)) {
     if (writes.set.length > 0) {
-      send(tx.execute(sql`
+      await tx.execute(sql`
         insert into sync_state (flow_id, node_id, key, value, updated_at)
         select ${target.flowId}, ${nodeId}, entry->>0, entry->1, now()
         from jsonb_array_elements(${JSON.stringify(writes.set)}::jsonb) as entry
-        on conflict (flow_id, node_id, key) do update set value = excluded.value, updated_at = excluded.updated_at`));
+        on conflict (flow_id, node_id, key) do update set value = excluded.value, updated_at = excluded.updated_at`);
     }
     if (writes.delete.length > 0) {
-      send(tx.execute(sql`
+      // `= any(array(…))` probes the primary key (see PostgresStatePort.get).
+      await tx.execute(sql`
         delete from sync_state
         where flow_id = ${target.flowId} and node_id = ${nodeId}
-          and key = any(array(select jsonb_array_elements_text(${JSON.stringify(writes.delete)}::jsonb)))`));
+          and key = any(array(select jsonb_array_elements_text(${JSON.stringify(writes.delete)}::jsonb)))`);
     }
   }
   if (target.replayOf && typeof checkpoint.cursor === "number") {
-    send(tx.execute(sql`
+    await tx.execute(sql`
       update record_errors set status = 'retried', retried_by = ${runId}
-      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`));
+      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`);
   }
-  const deadLetters = insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
-  if (deadLetters) send(deadLetters);
-  const lineage = insertLineage(tx, runId, checkpoint.lineage, target);
-  if (lineage) send(lineage);
-  const updated = tx
+  await insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
+  await insertLineage(tx, runId, checkpoint.lineage, target);
+  const [run] = await tx
     .update(runs)
     .set({
       cursor: checkpoint.cursor === undefined ? null : checkpoint.cursor,
@@ -128,13 +106,9 @@ async function sendAll(
       heartbeatAt: new Date(),
     })
     .where(eq(runs.id, runId))
-    .returning({ cancelRequested: runs.cancelRequested })
-    .then((rows) => rows);
-  statements.push(updated);
-  statements.push(upsertRunNodes(tx, runId, checkpoint.counts.nodes));
-  await Promise.all(statements);
-  const [run] = await updated;
+    .returning({ cancelRequested: runs.cancelRequested });
   if (!run) throw new Error(`The run ${runId} was deleted while it ran.`);
+  await upsertRunNodes(tx, runId, checkpoint.counts.nodes);
   return { cancelRequested: run.cancelRequested };
 }
 
