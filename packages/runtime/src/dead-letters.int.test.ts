@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeCheckpoint } from "./checkpoint";
 import { enqueueRun } from "./enqueue";
-import { createPublishedFlow, startSupplierToShopFixture, supplierToShopFlow, waitForRunEnd, type SupplierToShopFixture, type TestWorker } from "./testing";
+import { createPublishedFlow, failCheckpointOnce, startSupplierToShopFixture, supplierToShopFlow, waitForRunEnd, type SupplierToShopFixture, type TestWorker } from "./testing";
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 200;
@@ -112,16 +112,7 @@ describe("dead letters on a real worker", () => {
     // One refused record in the first batch (stored by the first attempt), one in the third, whose
     // checkpoint fails once: the second attempt meets that one again and stores it then.
     const lift = await refuse([skuAt(10), skuAt(110)]);
-    await database.pool.query(`
-      create sequence dead_letter_checkpoint_fault;
-      create function fail_third_dead_letter_checkpoint() returns trigger language plpgsql as $$
-        begin
-          if new.batch_index = 2 and old.batch_index = 1 and nextval('dead_letter_checkpoint_fault') = 1 then
-            raise exception 'connection lost (simulated)';
-          end if;
-          return new;
-        end $$;
-      create trigger runs_dead_letter_checkpoint_fault before update on runs for each row execute function fail_third_dead_letter_checkpoint();`);
+    const undo = await failCheckpointOnce(database.pool, 2);
     try {
       const { runId } = await start(flow);
       const run = await waitForRunEnd(database.db, runId, 45_000);
@@ -149,9 +140,7 @@ describe("dead letters on a real worker", () => {
       expect(written.map((l) => l.key).sort()).toEqual(supplier.products.map((p) => p.sku).filter((sku) => sku !== skuAt(10) && !thirdBatch.has(sku)).sort());
       expect(written.every((l) => l.op === "create" && l.nodeId === "shop")).toBe(true);
     } finally {
-      await database.pool.query(
-        "drop trigger runs_dead_letter_checkpoint_fault on runs; drop function fail_third_dead_letter_checkpoint(); drop sequence dead_letter_checkpoint_fault;",
-      );
+      await undo();
       await lift();
     }
   });

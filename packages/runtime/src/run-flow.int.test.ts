@@ -5,7 +5,7 @@ import type { SupplierApi } from "@flowgate/testkit";
 import { and, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueRun } from "./enqueue";
-import { createPublishedFlow, startSupplierToShopFixture, supplierToShopFlow, type SupplierToShopFixture, type TestWorker } from "./testing";
+import { createPublishedFlow, failCheckpointOnce, startSupplierToShopFixture, supplierToShopFlow, type SupplierToShopFixture, type TestWorker } from "./testing";
 
 const secrets = createSecretBox("runtime-test-secret-runtime-test-secret-0123");
 const PRODUCTS = 250;
@@ -163,16 +163,7 @@ describe("run-flow", () => {
   it("a run whose checkpoint fails resumes on the job's retry from its last checkpoint, writing no key twice", async () => {
     const flow = await publishedFlow(supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, changesOnly: true }));
     // The database refuses the third batch's checkpoint, once (a sequence is not rolled back with it).
-    await database.pool.query(`
-      create sequence checkpoint_fault;
-      create function fail_third_checkpoint() returns trigger language plpgsql as $$
-        begin
-          if new.batch_index = 2 and old.batch_index = 1 and nextval('checkpoint_fault') = 1 then
-            raise exception 'connection lost (simulated)';
-          end if;
-          return new;
-        end $$;
-      create trigger runs_checkpoint_fault before update on runs for each row execute function fail_third_checkpoint();`);
+    const undo = await failCheckpointOnce(database.pool, 2);
     try {
       supplier.requests.clear();
       const { runId } = await start(flow);
@@ -191,7 +182,7 @@ describe("run-flow", () => {
       const [kept] = await database.db.select({ n: count() }).from(syncState).where(and(eq(syncState.flowId, flow.flowId), eq(syncState.nodeId, "changes")));
       expect(kept?.n).toBe(PRODUCTS);
     } finally {
-      await database.pool.query("drop trigger runs_checkpoint_fault on runs; drop function fail_third_checkpoint(); drop sequence checkpoint_fault;");
+      await undo();
     }
   });
 

@@ -170,3 +170,23 @@ export async function startSupplierToShopFixture(options: { secrets: SecretBox; 
     },
   };
 }
+
+/**
+ * Makes the database refuse the checkpoint of one batch (the `batchIndex`-th, from 0), once, as a lost
+ * connection would (a sequence is not rolled back with the failed transaction). Returns the undo.
+ */
+export async function failCheckpointOnce(pool: pg.Pool, batchIndex: number): Promise<() => Promise<void>> {
+  await pool.query(`
+    create sequence checkpoint_fault;
+    create function fail_checkpoint_once() returns trigger language plpgsql as $$
+      begin
+        if new.batch_index = ${batchIndex} and old.batch_index = ${batchIndex - 1} and nextval('checkpoint_fault') = 1 then
+          raise exception 'connection lost (simulated)';
+        end if;
+        return new;
+      end $$;
+    create trigger runs_checkpoint_fault before update on runs for each row execute function fail_checkpoint_once();`);
+  return async () => {
+    await pool.query("drop trigger runs_checkpoint_fault on runs; drop function fail_checkpoint_once(); drop sequence checkpoint_fault;");
+  };
+}
