@@ -21,6 +21,7 @@ describe("migrations", () => {
       "accounts",
       "audit_log",
       "connections",
+      "dry_runs",
       "flow_schedules",
       "flow_versions",
       "flow_webhooks",

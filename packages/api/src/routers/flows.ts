@@ -1,8 +1,9 @@
+import { DRY_RUN_STATUSES } from "@flowgate/db";
 import { z } from "zod";
 import * as flows from "../services/flows";
 import { scopeOf } from "../scope";
 import { roleProcedure, router, workspaceProcedure } from "../trpc";
-import { Id, IsoDate, Name, ProblemSchema } from "./schemas";
+import { DryRunResultSchema, Id, IsoDate, Name, ProblemSchema } from "./schemas";
 
 const FlowInput = z.object({ flowId: Id });
 // Drafts are stored as given (work in progress); 2 MB is far above any real flow.
@@ -20,6 +21,10 @@ export const flowsRouter = router({
           activeVersionNumber: z.number().nullable(),
           triggerKind: z.string().nullable(),
           updatedAt: IsoDate,
+          /** The newest run of the flow, for the list's "last run" column. */
+          lastRun: z.object({ id: z.string(), status: z.string(), createdAt: IsoDate }).nullable(),
+          /** When the schedule fires next (enabled, published, scheduled flows only). */
+          nextRunAt: IsoDate.nullable(),
         }),
       ),
     )
@@ -37,6 +42,10 @@ export const flowsRouter = router({
         activeVersionNumber: z.number().nullable(),
         hasUnpublishedChanges: z.boolean(),
         updatedAt: IsoDate,
+        /** The draft's revision: saveDraft names it as its base, so a save never overwrites someone else's silently. */
+        revision: z.number(),
+        draftUpdatedAt: IsoDate,
+        draftUpdatedByName: z.string().nullable(),
       }),
     )
     .query(({ ctx, input }) => flows.getFlow(scopeOf(ctx), input.flowId)),
@@ -52,9 +61,17 @@ export const flowsRouter = router({
     .input(FlowInput)
     .output(z.object({ id: z.string() }))
     .mutation(({ ctx, input }) => flows.deleteFlow(scopeOf(ctx), input.flowId)),
+  duplicate: roleProcedure("editor")
+    .input(FlowInput)
+    .output(z.object({ id: z.string(), name: z.string() }))
+    .mutation(({ ctx, input }) => flows.duplicateFlow(scopeOf(ctx), input.flowId)),
+  /**
+   * Fails with CONFLICT when the draft's revision is no longer `baseRevision` (someone else saved
+   * meanwhile); the message names who and when. Saving again with their revision overwrites knowingly.
+   */
   saveDraft: roleProcedure("editor")
-    .input(FlowInput.extend({ document: DraftDocument }))
-    .output(z.object({ problems: z.array(ProblemSchema) }))
+    .input(FlowInput.extend({ document: DraftDocument, baseRevision: z.number().int().min(0) }))
+    .output(z.object({ problems: z.array(ProblemSchema), revision: z.number(), savedAt: IsoDate }))
     .mutation(({ ctx, input }) => flows.saveDraft(scopeOf(ctx), input)),
   publish: roleProcedure("editor")
     .input(FlowInput.extend({ message: z.string().trim().max(500).optional() }))
@@ -68,6 +85,41 @@ export const flowsRouter = router({
     .input(FlowInput.extend({ versionId: Id }))
     .output(z.object({ id: z.string(), number: z.number(), message: z.string().nullable(), document: z.unknown(), createdAt: IsoDate }))
     .query(({ ctx, input }) => flows.getVersion(scopeOf(ctx), input)),
+  /** Makes an old version the draft (a new draft revision); the published version is untouched. */
+  restoreVersion: roleProcedure("editor")
+    .input(FlowInput.extend({ versionId: Id }))
+    .output(z.object({ revision: z.number() }))
+    .mutation(({ ctx, input }) => flows.restoreVersion(scopeOf(ctx), input)),
+  /**
+   * Dry run of the given document (the editor's current draft) by a worker, writing nothing: the whole
+   * flow on the first `limit` source records, or (with nodeId and input) one node on pinned input.
+   */
+  dryRun: roleProcedure("editor")
+    .input(
+      FlowInput.extend({
+        document: DraftDocument,
+        limit: z.number().int().min(1).max(1000).default(100),
+        nodeId: z.string().min(1).max(64).optional(),
+        input: z.array(z.record(z.string(), z.unknown())).max(1000).optional(),
+      }),
+    )
+    .output(z.object({ dryRunId: z.string() }))
+    .mutation(({ ctx, input }) => flows.startDryRun(scopeOf(ctx), input)),
+  dryRunResult: workspaceProcedure
+    .input(z.object({ dryRunId: Id }))
+    .output(
+      z.object({
+        id: z.string(),
+        flowId: z.string(),
+        status: z.enum(DRY_RUN_STATUSES),
+        options: z.object({ limit: z.number(), nodeId: z.string().optional(), input: z.array(z.record(z.string(), z.unknown())).optional() }),
+        result: DryRunResultSchema.nullable(),
+        error: z.string().nullable(),
+        createdAt: IsoDate,
+        finishedAt: IsoDate.nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => flows.getDryRun(scopeOf(ctx), input.dryRunId)),
   setEnabled: roleProcedure("editor")
     .input(FlowInput.extend({ enabled: z.boolean() }))
     .output(z.object({ id: z.string(), enabled: z.boolean() }))

@@ -1,4 +1,4 @@
-import { flows, flowVersions, newId, users } from "@flowgate/db";
+import { flows, flowVersions, newId, users, type DryRunOptions, type DryRunResult, type DryRunStatus } from "@flowgate/db";
 import { emptyFlow, upgradeFlow, validateFlow, type Flow, type FlowProblem } from "@flowgate/flow";
 import { syncSchedule } from "@flowgate/runtime/schedules";
 import { TRPCError } from "@trpc/server";
@@ -91,7 +91,8 @@ export async function deleteFlow(scope: Scope, flowId: string) {
 }
 
 /** Stores the draft even when it does not validate (work in progress) and returns its problems. */
-export async function saveDraft(scope: Scope, input: { flowId: string; document: unknown }): Promise<{ problems: FlowProblem[] }> {
+export async function saveDraft(scope: Scope, input: { flowId: string; document: unknown; baseRevision: number }): Promise<{ problems: FlowProblem[]; revision: number; savedAt: string }> {
+  throw new Error("IN PROGRESS (backend helper): revision check");
   const flow = await findFlow(scope, input.flowId);
   const now = new Date();
   await scope.db
@@ -164,4 +165,23 @@ export async function setFlowEnabled(scope: Scope, input: { flowId: string; enab
     await recordAudit(tx, { workspaceId: scope.workspaceId, actorId: scope.userId, action: input.enabled ? "flow.enable" : "flow.disable", targetType: "flow", targetId: flow.id });
   });
   return { id: flow.id, enabled: input.enabled };
+}
+
+// IN PROGRESS (backend helper): the bodies below.
+export async function duplicateFlow(scope: Scope, flowId: string): Promise<{ id: string; name: string }> {
+  throw new Error("not implemented yet");
+}
+export async function restoreVersion(scope: Scope, input: { flowId: string; versionId: string }): Promise<{ revision: number }> {
+  throw new Error("not implemented yet");
+}
+export async function startDryRun(
+  scope: Scope,
+  input: { flowId: string; document: unknown; limit: number; nodeId?: string; input?: Record<string, unknown>[] },
+): Promise<{ dryRunId: string }> {
+  throw new Error("not implemented yet");
+}
+export async function getDryRun(scope: Scope, dryRunId: string): Promise<{
+  id: string; flowId: string; status: DryRunStatus; options: DryRunOptions; result: DryRunResult | null; error: string | null; createdAt: string; finishedAt: string | null;
+}> {
+  throw new Error("not implemented yet");
 }

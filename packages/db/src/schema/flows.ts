@@ -19,6 +19,9 @@ export const flows = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     draftUpdatedAt: timestamp("draft_updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Bumped by every draft save: a save names the revision it started from, so two editors never overwrite each other silently. */
+    draftRevision: integer("draft_revision").notNull().default(0),
+    draftUpdatedBy: text("draft_updated_by").references(() => users.id, { onDelete: "set null" }),
   },
   (t) => [index("flows_workspace_idx").on(t.workspaceId)],
 );

@@ -5,3 +5,4 @@ export * from "./flows";
 export * from "./audit";
 export * from "./runs";
 export * from "./schedules";
+export * from "./dry-runs";
