@@ -82,13 +82,12 @@ async function main() {
 
   if (!dev) await buildWebIfStale(webDir, next, childEnv);
 
+  // The demo flow reads the supplier on loopback, which the HTTP client refuses unless allowed: the
+  // worker's runs and the web app's "test connection" alike.
+  const flowEnv = demo ? { ...childEnv, FLOWGATE_ALLOW_HOSTS: ["127.0.0.1", ...env.FLOWGATE_ALLOW_HOSTS].join(",") } : childEnv;
   children.push(
-    startLabelled("web", process.execPath, [next, dev ? "dev" : "start", "--port", String(env.PORT)], { cwd: webDir, env: childEnv }),
-    startLabelled("worker", process.execPath, [tsx, ...(dev ? ["watch"] : []), path.join(root, "apps/worker/src/main.ts")], {
-      cwd: root,
-      // The demo flow reads the supplier on loopback, which the worker's HTTP client refuses unless allowed.
-      env: demo ? { ...childEnv, FLOWGATE_ALLOW_HOSTS: ["127.0.0.1", ...env.FLOWGATE_ALLOW_HOSTS].join(",") } : childEnv,
-    }),
+    startLabelled("web", process.execPath, [next, dev ? "dev" : "start", "--port", String(env.PORT)], { cwd: webDir, env: flowEnv }),
+    startLabelled("worker", process.execPath, [tsx, ...(dev ? ["watch"] : []), path.join(root, "apps/worker/src/main.ts")], { cwd: root, env: flowEnv }),
   );
   for (const child of children) {
     void child.exited.then((code) => {

@@ -1,3 +1,4 @@
+import { signIn, trpc } from "./api";
 import { createDatabase } from "@flowgate/db";
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -22,31 +23,6 @@ function processesUsing(dir: string): string[] {
   }
 }
 
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ email, password }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-}
-
-async function trpc(url: string, cookie: string, path: string, input?: unknown, method: "GET" | "POST" = "GET") {
-  const target = method === "GET" ? `${url}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}` : `${url}/api/trpc/${path}`;
-  const response = await fetch(target, {
-    method,
-    headers: { cookie, "content-type": "application/json", origin: url },
-    body: method === "POST" ? JSON.stringify(input) : undefined,
-  });
-  const body = (await response.json()) as { result?: { data: unknown }; error?: unknown };
-  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data;
-}
-
 /**
  * A published, enabled webhook flow answers on the real Next.js route (/api/hooks/<token>) with 202
  * and its run id, and the product's worker runs it with the posted records.
@@ -61,7 +37,7 @@ async function webhookReachesTheWorker(url: string, cookie: string) {
     edges: [{ id: "e1", source: "hook", sourcePort: "out", target: "shop", targetPort: "in" }],
     settings: { batchSize: 100, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" },
   };
-  await trpc(url, cookie, "flows.saveDraft", { flowId, document }, "POST");
+  await trpc(url, cookie, "flows.saveDraft", { flowId, document, baseRevision: 0 }, "POST");
   await trpc(url, cookie, "flows.publish", { flowId }, "POST");
   await trpc(url, cookie, "flows.setEnabled", { flowId, enabled: true }, "POST");
   const hook = (await trpc(url, cookie, "webhooks.get", { flowId })) as { url: string; listening: boolean };

@@ -32,6 +32,7 @@ beforeAll(async () => {
   const node = (id: string, kind: string, config: Record<string, unknown>, x: number) => ({ id, kind, kindVersion: 1, label: id, position: { x, y: 0 }, config });
   const { problems } = await editor.caller.flows.saveDraft({
     flowId,
+    baseRevision: 0,
     document: {
       schemaVersion: 1,
       nodes: [

@@ -22,6 +22,8 @@ interface WorkspaceIds {
   invitationId: string;
   /** A queued run of the flow (no worker runs in this file). */
   runId: string;
+  /** A queued dry run of the flow. */
+  dryRunId: string;
 }
 
 type Case =
@@ -74,11 +76,16 @@ const cases: Record<string, Case> = {
   },
   "flows.rename": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, name: "hijacked" }) },
   "flows.delete": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
-  "flows.saveDraft": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, document: validFixtureFlow() }) },
+  // The revision B's flow is at, so that only the workspace check stands between A and B's draft.
+  "flows.saveDraft": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, document: validFixtureFlow(), baseRevision: 1 }) },
   "flows.publish": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
   "flows.versions": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
   "flows.getVersion": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, versionId: ids.versionId }) },
   "flows.setEnabled": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, enabled: true }) },
+  "flows.duplicate": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "flows.restoreVersion": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, versionId: ids.versionId }) },
+  "flows.dryRun": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, document: validFixtureFlow() }) },
+  "flows.dryRunResult": { kind: "by-id", input: (ids) => ({ dryRunId: ids.dryRunId }) },
   "connections.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.connectionId) },
   "connections.create": {
     kind: "own-workspace",
@@ -87,6 +94,7 @@ const cases: Record<string, Case> = {
   },
   "connections.update": { kind: "by-id", input: (ids) => ({ connectionId: ids.connectionId, name: "hijacked" }) },
   "connections.delete": { kind: "by-id", input: (ids) => ({ connectionId: ids.connectionId }) },
+  "connections.test": { kind: "by-id", input: (ids) => ({ connectionId: ids.connectionId }) },
   "members.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.memberId) },
   "members.invite": {
     kind: "own-workspace",
@@ -160,7 +168,7 @@ async function errorCodeOf(promise: Promise<unknown>): Promise<string | "none"> 
 
 async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<WorkspaceIds> {
   const { id: flowId } = await owner.caller.flows.create({ name: `${otherMemberName}'s flow` });
-  await owner.caller.flows.saveDraft({ flowId, document: validFixtureFlow() });
+  await owner.caller.flows.saveDraft({ flowId, document: validFixtureFlow(), baseRevision: 0 });
   const { versionId } = await owner.caller.flows.publish({ flowId, message: "first" });
   const { id: connectionId } = await owner.caller.connections.create({
     kind: "http",
@@ -174,10 +182,11 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
   const memberId = list.members.find((m) => m.userId === other.id)!.id;
   const { id: invitationId } = await owner.caller.members.invite({ role: "editor" });
   const { runId } = await owner.caller.runs.start({ flowId });
+  const { dryRunId } = await owner.caller.flows.dryRun({ flowId, document: validFixtureFlow() });
   // History a worker would have written: a dead letter and the key's lineage.
   await api.database.db.insert(recordErrors).values({ runId, nodeId: "n1", batchIndex: 0, index: 0, key: SHARED_KEY, message: "refused", record: { sku: SHARED_KEY } });
   await api.database.db.insert(lineage).values({ workspaceId: owner.workspaceId, flowId, runId, nodeId: "n1", key: SHARED_KEY, op: "error", outcome: "failed", batchIndex: 0 });
-  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId };
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId };
 }
 
 beforeAll(async () => {
@@ -223,6 +232,10 @@ describe("workspace isolation", () => {
     const flow = await bob.caller.flows.get({ flowId: b.flowId });
     expect(flow.name).toBe("Ben's flow");
     expect(flow.enabled).toBe(false);
+    // Neither a copy, a restore nor a dry run of it was made.
+    expect((await bob.caller.flows.list()).map((f) => f.id)).toEqual([b.flowId]);
+    expect(flow.revision).toBe(1);
+    expect((await api.database.pool.query("select id from dry_runs where flow_id = $1", [b.flowId])).rows).toEqual([{ id: b.dryRunId }]);
     expect(await bob.caller.flows.versions({ flowId: b.flowId })).toHaveLength(1);
     const connections = await bob.caller.connections.list();
     expect(connections.map((c) => c.name)).toEqual(["Ben's API"]);
@@ -264,6 +277,8 @@ describe("roles", () => {
     }
     const flow = await alice.caller.flows.get({ flowId: a.flowId });
     expect(flow.name).toBe("Ann's flow");
+    expect(flow.revision).toBe(1);
+    expect((await alice.caller.flows.list()).filter((f) => f.name.startsWith("Ann's flow"))).toHaveLength(1);
   });
 
   it("lets a viewer read", async () => {

@@ -33,13 +33,13 @@ const flowWith = (mapExpression: string) => ({
 describe("flows with the real node kinds", () => {
   it("report a JSONata syntax error at save time, with its node, field and position, and refuse to publish it", async () => {
     const { id } = await editor.caller.flows.create({ name: "Prices with VAT" });
-    const { problems } = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("price * ") });
+    const { problems, revision } = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("price * "), baseRevision: 0 });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: "invalid_config", nodeId: "map", path: ["nodes", 2, "config", "fields", 0, "expression"] });
     expect(problems[0]!.message).toMatch(/position \d+/);
     await expect(editor.caller.flows.publish({ flowId: id })).rejects.toThrow(/position \d+/);
 
-    const fixed = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("$round(price * 1.23, 2)") });
+    const fixed = await editor.caller.flows.saveDraft({ flowId: id, document: flowWith("$round(price * 1.23, 2)"), baseRevision: revision });
     expect(fixed.problems).toEqual([]);
     expect((await editor.caller.flows.publish({ flowId: id })).number).toBe(1);
   });
@@ -49,7 +49,7 @@ describe("flows with the real node kinds", () => {
     const { id } = await editor.caller.flows.create({ name: "Every minute" });
     const document = flowWith("price");
     document.nodes[0]!.config = { mode: "cron", cron: "* * * * *" };
-    await editor.caller.flows.saveDraft({ flowId: id, document });
+    const { revision } = await editor.caller.flows.saveDraft({ flowId: id, document, baseRevision: 0 });
     const v1 = await editor.caller.flows.publish({ flowId: id });
     // Published but not enabled: nothing runs on the schedule yet.
     expect(await scheduleRow(id)).toBeUndefined();
@@ -63,7 +63,7 @@ describe("flows with the real node kinds", () => {
     expect(row!.nextRunAt.getUTCSeconds()).toBe(0);
 
     // Publishing an enabled flow moves its schedule to the new version, with its missed-slot policy.
-    await editor.caller.flows.saveDraft({ flowId: id, document: { ...document, settings: { ...document.settings, missedSchedules: "skip" } } });
+    await editor.caller.flows.saveDraft({ flowId: id, document: { ...document, settings: { ...document.settings, missedSchedules: "skip" } }, baseRevision: revision });
     const v2 = await editor.caller.flows.publish({ flowId: id });
     expect(await scheduleRow(id)).toMatchObject({ flowVersionId: v2.versionId, missedPolicy: "skip" });
 
@@ -73,7 +73,7 @@ describe("flows with the real node kinds", () => {
     // A version without a schedule trigger has no schedule, even when enabled.
     await editor.caller.flows.setEnabled({ flowId: id, enabled: true });
     expect(await scheduleRow(id)).toBeDefined();
-    await editor.caller.flows.saveDraft({ flowId: id, document: { ...document, nodes: [{ ...document.nodes[0]!, kind: "trigger.manual", config: {} }, ...document.nodes.slice(1)] } });
+    await editor.caller.flows.saveDraft({ flowId: id, document: { ...document, nodes: [{ ...document.nodes[0]!, kind: "trigger.manual", config: {} }, ...document.nodes.slice(1)] }, baseRevision: revision + 1 });
     await editor.caller.flows.publish({ flowId: id });
     expect(await scheduleRow(id)).toBeUndefined();
   });

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function publishedFlow(name: string) {
   const { id: flowId } = await editor.caller.flows.create({ name });
-  await editor.caller.flows.saveDraft({ flowId, document: validFixtureFlow() });
+  await editor.caller.flows.saveDraft({ flowId, document: validFixtureFlow(), baseRevision: 0 });
   const { versionId } = await editor.caller.flows.publish({ flowId });
   return { flowId, versionId };
 }

@@ -32,7 +32,7 @@ afterAll(async () => {
 
 async function publishedFlow(name: string, options: { changesOnly?: boolean; batchSize?: number } = {}) {
   const { id: flowId } = await editor.caller.flows.create({ name });
-  const { problems } = await editor.caller.flows.saveDraft({ flowId, document: supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, ...options }) });
+  const { problems } = await editor.caller.flows.saveDraft({ flowId, baseRevision: 0, document: supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, ...options }) });
   expect(problems).toEqual([]);
   await editor.caller.flows.publish({ flowId });
   return flowId;

@@ -1,5 +1,5 @@
 import { createSecretBox, type SecretBox } from "@flowgate/db/crypto";
-import { getDatabase, members, requireEnv, type Database, type Role } from "@flowgate/db";
+import { getDatabase, getEnv, members, requireEnv, type Database, type Role } from "@flowgate/db";
 import type { KindRegistry } from "@flowgate/flow";
 import { kindRegistry } from "@flowgate/nodes/definitions";
 import { initTRPC, TRPCError } from "@trpc/server";
@@ -12,6 +12,8 @@ export interface ApiDeps {
   secrets: SecretBox;
   /** The node kinds flows are validated against (packages/nodes in the product, a fixture registry in tests). */
   registry: KindRegistry;
+  /** Hosts, IPs or CIDR ranges "test connection" may reach despite the SSRF guard, as runs may (FLOWGATE_ALLOW_HOSTS); none when absent. */
+  allowHosts?: readonly string[];
 }
 
 export interface Context {
@@ -27,6 +29,7 @@ function getDefaultDeps(): ApiDeps {
     auth: getAuth(),
     secrets: createSecretBox(requireEnv("FLOWGATE_SECRET")),
     registry: kindRegistry,
+    allowHosts: getEnv().FLOWGATE_ALLOW_HOSTS,
   };
   return defaultDeps;
 }

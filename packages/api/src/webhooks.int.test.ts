@@ -49,7 +49,7 @@ describe("webhooks router", () => {
     expect((await editor.caller.webhooks.get({ flowId })).url).toBe(first.url);
     expect((await deliver(first.url, "[]")).status).toBe(404);
 
-    await editor.caller.flows.saveDraft({ flowId, document: webhookFlow(true) });
+    await editor.caller.flows.saveDraft({ flowId, document: webhookFlow(true), baseRevision: 0 });
     await editor.caller.flows.publish({ flowId });
     await editor.caller.flows.setEnabled({ flowId, enabled: true });
     expect(await editor.caller.webhooks.get({ flowId })).toMatchObject({ url: first.url, listening: true, signatureRequired: true, hasSecret: false });
@@ -73,7 +73,7 @@ describe("webhooks router", () => {
 
   it("rotating the secret keeps the previous one valid for 24 hours; rotating the token retires the old address at once; both are audited", async () => {
     const { id: flowId } = await editor.caller.flows.create({ name: "Rotations" });
-    await editor.caller.flows.saveDraft({ flowId, document: webhookFlow(true) });
+    await editor.caller.flows.saveDraft({ flowId, document: webhookFlow(true), baseRevision: 0 });
     await editor.caller.flows.publish({ flowId });
     await editor.caller.flows.setEnabled({ flowId, enabled: true });
     const one = await editor.caller.webhooks.rotateSecret({ flowId });

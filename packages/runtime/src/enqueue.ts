@@ -81,3 +81,17 @@ export async function addRunFlowJob(
       job_key => ${job.jobKey}::text,
       max_attempts => ${job.maxAttempts ?? RUN_FLOW_MAX_ATTEMPTS}::int)`);
 }
+
+export const DRY_RUN_TASK = "dry-run";
+/** A dry run writes nothing and is started again from the editor in a click: one retry covers a lost connection. */
+export const DRY_RUN_MAX_ATTEMPTS = 2;
+
+/** Adds the `dry-run` job of a dry_runs row; call it in the transaction that inserts the row. */
+export async function addDryRunJob(tx: Pick<Database, "execute">, dryRunId: string): Promise<void> {
+  await tx.execute(sql`
+    select graphile_worker.add_job(
+      ${DRY_RUN_TASK},
+      json_build_object('dryRunId', ${dryRunId}::text),
+      job_key => ${`dry-run:${dryRunId}`}::text,
+      max_attempts => ${DRY_RUN_MAX_ATTEMPTS}::int)`);
+}

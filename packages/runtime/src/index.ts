@@ -1,4 +1,5 @@
-export { addRunFlowJob, enqueueRun, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
+export { addDryRunJob, addRunFlowJob, DRY_RUN_MAX_ATTEMPTS, DRY_RUN_TASK, enqueueRun, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
+export { createDryRunTask, DRY_RUN_SAMPLE_SIZE, DryRunPayloadSchema, type DryRunDeps, type DryRunPayload } from "./tasks/dry-run";
 export { PostgresStatePort } from "./state";
 export { recordHash, summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
 export { replayDeadLetters } from "./dead-letters";

@@ -1,5 +1,6 @@
 import type { TaskList } from "graphile-worker";
-import { RUN_FLOW_TASK } from "./enqueue";
+import { DRY_RUN_TASK, RUN_FLOW_TASK } from "./enqueue";
+import { createDryRunTask } from "./tasks/dry-run";
 import { createPruneHistoryTask, PRUNE_HISTORY_TASK } from "./tasks/prune-history";
 import { createRunFlowTask, type RunFlowDeps } from "./tasks/run-flow";
 import { createScheduleTickTask, SCHEDULE_TICK_TASK } from "./tasks/schedule-tick";
@@ -11,6 +12,7 @@ export type RuntimeDeps = RunFlowDeps;
 export function createTaskList(deps: RuntimeDeps): TaskList {
   return {
     [RUN_FLOW_TASK]: createRunFlowTask(deps),
+    [DRY_RUN_TASK]: createDryRunTask(deps),
     [SCHEDULE_TICK_TASK]: createScheduleTickTask(deps),
     [SWEEP_RUNS_TASK]: createSweepRunsTask(deps),
     [PRUNE_HISTORY_TASK]: createPruneHistoryTask(deps),

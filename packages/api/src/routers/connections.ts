@@ -29,4 +29,9 @@ export const connectionsRouter = router({
     .input(z.object({ connectionId: Id }))
     .output(IdOutput)
     .mutation(({ ctx, input }) => connections.deleteConnection(scopeOf(ctx), input.connectionId)),
+  /** Whether the service answers: one GET of an HTTP connection's base address, or a PostgreSQL login and `select 1`. */
+  test: roleProcedure("editor")
+    .input(z.object({ connectionId: Id }))
+    .output(z.object({ ok: z.boolean(), message: z.string() }))
+    .mutation(({ ctx, input }) => connections.testConnection(scopeOf(ctx), input.connectionId, { allow: ctx.deps.allowHosts ?? [] })),
 });

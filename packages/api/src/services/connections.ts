@@ -1,4 +1,5 @@
 import { connections, newId, type ConnectionKind } from "@flowgate/db";
+import { testConnection as probeConnection, type ConnectionTestResult } from "@flowgate/runtime/connection-test";
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
@@ -132,6 +133,13 @@ export async function deleteConnection(scope: Scope, connectionId: string) {
     await recordAudit(tx, { workspaceId: scope.workspaceId, actorId: scope.userId, action: "connection.delete", targetType: "connection", targetId: row.id, details: { name: row.name } });
   });
   return { id: row.id };
+}
+
+/** Tries the stored connection from the server, as a run would reach it; the answer never holds its secret. */
+export async function testConnection(scope: Scope, connectionId: string, options: { allow: readonly string[] }): Promise<ConnectionTestResult> {
+  const row = await findConnection(scope, connectionId);
+  const secret = row.secretCiphertext ? scope.secrets.decryptJson<Record<string, unknown>>(row.secretCiphertext) : null;
+  return probeConnection({ id: row.id, kind: row.kind, name: row.name, settings: row.settings, secret }, { allow: options.allow });
 }
 
 /** Server-only: the decrypted secret, for the runtime's connectors. Never return it from a procedure. */

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import type { RuntimeLog } from "../log";
+import { pruneDryRuns } from "./dry-run";
 
 export const PRUNE_HISTORY_TASK = "prune-history";
 /** Daily, at night (UTC), when few runs write history. */
@@ -103,5 +104,7 @@ export function createPruneHistoryTask(deps: PruneHistoryDeps): Task {
   return async (payload) => {
     PruneHistoryPayloadSchema.parse(payload);
     await pruneHistory(deps.db, { log: deps.log });
+    const dryRuns = await pruneDryRuns(deps.db);
+    if (dryRuns > 0) deps.log.info({ dryRuns }, "prune-history: removed dry runs older than a day");
   };
 }

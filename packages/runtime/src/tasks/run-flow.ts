@@ -1,43 +1,25 @@
 import { flowVersions, FINISHED_RUN_STATUSES, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
-import {
-  jsonataExpressions,
-  runFlow,
-  type Checkpoint,
-  type ImplementationRegistry,
-  type Json,
-  type ResumePoint,
-  type RunCounts,
-  type RunReport,
-} from "@flowgate/engine";
-import { upgradeFlow, validateFlow, type KindRegistry } from "@flowgate/flow";
-import { kindRegistry } from "@flowgate/nodes/definitions";
-import { nodeImplementations } from "@flowgate/nodes/registry";
+import { runFlow, type Checkpoint, type Json, type ResumePoint, type RunCounts, type RunReport } from "@flowgate/engine";
+import { validateFlow } from "@flowgate/flow";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
 import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
+import { enginePorts, kindsOf, openDocument, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
 import { batchObserver, type RunMetrics } from "../metrics";
-import type { RuntimeServices } from "../services";
-import { PostgresStatePort } from "../state";
 import { runStartOf, WEBHOOK_DELIVERY_GONE } from "../webhooks/trigger";
 
 export const RunFlowPayloadSchema = z.object({ runId: z.string().min(1) });
 export type RunFlowPayload = z.infer<typeof RunFlowPayloadSchema>;
 
-const expressions = jsonataExpressions;
 /** How often a running run says it is alive, besides at each checkpoint; sweep-runs reads it. */
 export const DEFAULT_HEARTBEAT_MS = 10_000;
 
-export interface RunFlowDeps {
-  db: Database;
-  services: RuntimeServices;
+export interface RunFlowDeps extends EngineDeps {
   log: RuntimeLog;
-  /** The node kinds (packages/nodes unless a test brings its own). */
-  implementations?: ImplementationRegistry;
-  kinds?: KindRegistry;
   /** How often a run refreshes runs.heartbeat_at while it works (default 10 s); keep it well under sweep-runs' threshold. */
   heartbeatMs?: number;
   /** The worker's metrics (records by node kind, batch durations); none in tests that do not look at them. */
@@ -57,8 +39,7 @@ interface ProgressColumn {
  * status; only a failing checkpoint (the database) fails the job, so graphile-worker retries it.
  */
 export function createRunFlowTask(deps: RunFlowDeps): Task {
-  const implementations = deps.implementations ?? nodeImplementations;
-  const kinds = deps.kinds ?? kindRegistry;
+  const { kinds } = kindsOf(deps);
   const { db } = deps;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
 
@@ -156,14 +137,11 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     try {
       report = await runFlow({
         flow,
-        implementations,
-        services: deps.services.forRun({ id: runId, workspaceId: run.workspaceId }),
+        ...enginePorts(deps, { id: runId, workspaceId: run.workspaceId, flowId: run.flowId }, log),
         run: { id: runId, flowId: run.flowId, mode: "run", startedAt: started.startedAt ?? new Date(), trigger: start.trigger },
         ...(start.triggerNodeId !== undefined && { triggerNodeId: start.triggerNodeId }),
-        state: new PostgresStatePort(db, run.flowId),
         // A "failed-records" run reads no source: it sends the open dead letters of the run it retries into their nodes.
         ...(replayOf && { replay: replayDeadLetters(db, replayOf, flow.settings.batchSize) }),
-        expressions,
         signal: cancel.signal,
         ...(resumeFrom && { resumeFrom }),
         checkpoint: {
@@ -176,7 +154,6 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
             if (cancelRequested && !cancel.signal.aborted) cancel.abort();
           },
         },
-        log: (entry) => log[entry.level]({ nodeId: entry.nodeId, ...entry.data }, entry.message),
       });
     } catch (error) {
       // The checkpoint could not be saved: the database, not the flow. graphile-worker retries the
@@ -267,15 +244,6 @@ async function finish(
       ...(outcome.counts && { counts: outcome.counts }),
     })
     .where(eq(runs.id, runId));
-}
-
-/** A stored document in the current schema version; an unreadable one is handed to the validator as is, which names its problems. */
-function openDocument(document: unknown): unknown {
-  try {
-    return upgradeFlow(document);
-  } catch {
-    return document;
-  }
 }
 
 function describe(error: unknown): string {
