@@ -152,7 +152,8 @@ async function startDemo(connectionString: string, secret: string): Promise<{ lo
 
 async function buildWebIfStale(webDir: string, next: string, childEnv: NodeJS.ProcessEnv) {
   const buildId = path.join(webDir, ".next/BUILD_ID");
-  const sources = ["apps/web/src", "packages/api/src", "packages/db/src", "packages/flow/src", "packages/ui/src"].map((p) => path.join(root, p));
+  // Everything the web app imports: its own code and every workspace package it bundles.
+  const sources = ["apps/web/src", "packages/api/src", "packages/db/src", "packages/flow/src", "packages/ui/src", "packages/nodes/src", "packages/engine/src", "packages/connectors/src", "packages/runtime/src"].map((p) => path.join(root, p));
   const built = existsSync(buildId) ? (await import("node:fs")).statSync(buildId).mtimeMs : 0;
   if (built > 0 && (await newestMtime(sources)) <= built) return;
   console.log(label("web", built ? "sources changed since the last build; rebuilding (about a minute)" : "first start: building the web app (1–2 minutes)"));
