@@ -6,6 +6,7 @@
 import type { Page } from "playwright-core";
 import { signIn, trpc } from "../../e2e/src/api";
 import { launchBrowser } from "../../e2e/src/browser";
+import { signedInContext } from "../../e2e/src/editor-page";
 import { removeDataDir, startProduct } from "../../e2e/src/product";
 import { peakRssMb, report } from "../scenario";
 
@@ -93,13 +94,7 @@ try {
   const smallId = await make("Canvas bench: 5 nodes", 5);
 
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const { hostname } = new URL(product.url);
-  await context.addCookies(
-    cookie.split("; ").map((c) => {
-      const [k, ...v] = c.split("=");
-      return { name: k!, value: v.join("="), domain: hostname, path: "/" };
-    }),
-  );
+  await signedInContext(context, product.url, cookie);
   const page = await context.newPage();
   // Warm up: the first load compiles nothing (production build) but fills caches, as a second visit would.
   await openTime(page, `${product.url}/flows/${smallId}`, 5);

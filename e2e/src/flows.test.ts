@@ -37,8 +37,9 @@ describe("a new user", () => {
     const create = page.getByRole("dialog");
     await create.getByLabel("Flow name").fill("Supplier prices");
     await create.getByRole("button", { name: "Create" }).click();
-    await expect.poll(() => page.getByText("Supplier prices").count()).toBeGreaterThan(0);
-    if (!/\/flows$/.test(page.url())) await page.goto(`${product.url}/flows`);
+    // A new flow opens in the editor; the list is one click back.
+    await page.waitForURL(/\/flows\/[^/]+$/);
+    await page.goto(`${product.url}/flows`);
     await page.getByText("Supplier prices").first().waitFor();
 
     await page.getByRole("button", { name: "Rename Supplier prices" }).click();

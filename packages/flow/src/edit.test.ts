@@ -13,6 +13,8 @@ import {
   randomId,
   removeNodes,
   renameNode,
+  setNodeDisabled,
+  setNodeErrorPolicy,
   updateNodeConfig,
   updateSettings,
   type FlowEditErrorCode,
@@ -154,6 +156,39 @@ describe("updateNodeConfig", () => {
 
   it("refuses an unknown node", () => {
     expectEditError(() => updateNodeConfig(frozenFlow(), "ghost", {}), "unknown_node");
+  });
+});
+
+describe("setNodeDisabled", () => {
+  it("disables a node and enables it again without leaving the field behind", () => {
+    const before = frozenFlow();
+    const disabled = setNodeDisabled(before, "store", true);
+    expect(disabled.nodes.find((n) => n.id === "store")?.disabled).toBe(true);
+    const enabled = setNodeDisabled(disabled, "store", false);
+    expect(enabled.nodes.find((n) => n.id === "store")).toEqual(before.nodes.find((n) => n.id === "store"));
+    expect(FlowSchema.parse(enabled)).toEqual(enabled);
+  });
+
+  it("returns the same document when nothing changes, and refuses an unknown node", () => {
+    const flow = frozenFlow();
+    expect(setNodeDisabled(flow, "store", false)).toBe(flow);
+    expectEditError(() => setNodeDisabled(flow, "ghost", true), "unknown_node");
+  });
+});
+
+describe("setNodeErrorPolicy", () => {
+  it("sets a node's own error handling and hands it back to the flow's setting", () => {
+    const before = frozenFlow();
+    const skipping = setNodeErrorPolicy(before, "store", "skip");
+    expect(skipping.nodes.find((n) => n.id === "store")?.onError).toBe("skip");
+    const back = setNodeErrorPolicy(skipping, "store", undefined);
+    expect(back.nodes.find((n) => n.id === "store")).toEqual(before.nodes.find((n) => n.id === "store"));
+    expect(setNodeErrorPolicy(back, "store", undefined)).toBe(back);
+  });
+
+  it("refuses an unknown policy and an unknown node", () => {
+    expectEditError(() => setNodeErrorPolicy(frozenFlow(), "store", "retry" as never), "invalid_input");
+    expectEditError(() => setNodeErrorPolicy(frozenFlow(), "ghost", "skip"), "unknown_node");
   });
 });
 

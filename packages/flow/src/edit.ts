@@ -2,11 +2,13 @@ import { z } from "zod";
 import { findCycles, reaches } from "./graph";
 import {
   EdgeSchema,
+  ErrorPolicySchema,
   FlowSettingsSchema,
   MAX_EDGES,
   MAX_NODES,
   NodeSchema,
   PositionSchema,
+  type ErrorPolicy,
   type Flow,
   type FlowEdge,
   type FlowNode,
@@ -190,6 +192,39 @@ export function renameNode(flow: Flow, nodeId: string, label: string): Flow {
   requireNode(flow, nodeId);
   const parsed = parseOrThrow(NodeSchema.shape.label, label.trim(), "The node's name is not valid");
   return { ...flow, nodes: flow.nodes.map((n) => (n.id === nodeId ? { ...n, label: parsed } : n)) };
+}
+
+/**
+ * Switches a node off (a disabled node passes nothing on) or on again. Enabling removes the field
+ * rather than writing `false`, so a document that never disabled anything stays as it was.
+ */
+export function setNodeDisabled(flow: Flow, nodeId: string, disabled: boolean): Flow {
+  const node = requireNode(flow, nodeId);
+  if ((node.disabled ?? false) === disabled) return flow;
+  return {
+    ...flow,
+    nodes: flow.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      if (disabled) return { ...n, disabled: true };
+      const { disabled: _, ...rest } = n;
+      return rest;
+    }),
+  };
+}
+
+/** What a node does with a record it cannot process; `undefined` leaves it to the flow's `settings.errorPolicy`. */
+export function setNodeErrorPolicy(flow: Flow, nodeId: string, policy: ErrorPolicy | undefined): Flow {
+  const node = requireNode(flow, nodeId);
+  const parsed = parseOrThrow(ErrorPolicySchema.optional(), policy, "The node's error handling is not valid");
+  if (node.onError === parsed) return flow;
+  return {
+    ...flow,
+    nodes: flow.nodes.map((n) => {
+      if (n.id !== nodeId) return n;
+      const { onError: _, ...rest } = n;
+      return parsed === undefined ? rest : { ...rest, onError: parsed };
+    }),
+  };
 }
 
 /** Changes some of the flow's settings; the others keep their values. */

@@ -6,11 +6,15 @@ import { checkExpression } from "./compile-expression";
  * error is reported at save time, with its position, on the field that holds it.
  */
 export function expressionSchema(options?: { description?: string }) {
-  const schema = z.string().superRefine((source, ctx) => {
-    const check = checkExpression(source);
-    if (!check.ok) {
-      ctx.addIssue({ code: "custom", message: check.message, params: { position: check.position } });
-    }
-  });
+  // The widget hint tells the inspector to render an expression editor (highlighting, preview) for this field.
+  const schema = z
+    .string()
+    .superRefine((source, ctx) => {
+      const check = checkExpression(source);
+      if (!check.ok) {
+        ctx.addIssue({ code: "custom", message: check.message, params: { position: check.position } });
+      }
+    })
+    .meta({ widget: "expression" });
   return options?.description === undefined ? schema : schema.describe(options.description);
 }

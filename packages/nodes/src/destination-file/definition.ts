@@ -22,14 +22,22 @@ export const FileNameTemplateSchema = z
   });
 
 export const CsvWriteSettingsSchema = z.object({
-  delimiter: z.enum([",", ";", "\t", "|"], { message: "must be a comma, a semicolon, a tab or a pipe" }).default(","),
-  header: z.boolean().default(true).describe("Write the column names as the first line."),
+  delimiter: z
+    .enum([",", ";", "\t", "|"], { message: "must be a comma, a semicolon, a tab or a pipe" })
+    .default(",")
+    .meta({ title: "Delimiter", optionLabels: { ",": "Comma (,)", ";": "Semicolon (;)", "\t": "Tab", "|": "Pipe (|)" } }),
+  header: z.boolean().default(true).describe("Write the column names as the first line.").meta({ title: "Header line" }),
   encoding: TextEncodingSchema.default("utf-8"),
-  decimalComma: z.boolean().default(false).describe("Write 12,5 rather than 12.5, as Polish Excel expects (with “;”)."),
+  decimalComma: z
+    .boolean()
+    .default(false)
+    .describe("Write 12,5 rather than 12.5, as Polish Excel expects (with “;”).")
+    .meta({ title: "Decimal comma" }),
   columns: z
     .array(z.string().min(1))
     .optional()
-    .describe("The columns in order; by default the fields of the first records written."),
+    .describe("The columns in order; by default the fields of the first records written.")
+    .meta({ title: "Columns", widget: "fields" }),
 });
 
 const XmlNameSchema = z.string().regex(/^[\p{L}_][\p{L}\p{N}_.-]*$/u, "must be a valid XML name, such as g");
@@ -40,20 +48,22 @@ export const XmlWriteSettingsSchema = z.object({
     .trim()
     .regex(/^[^\s]+$/, "must be a dotted path of element names, such as rss.channel.item")
     .default("records.record")
-    .describe("The enclosing elements and the record element."),
+    .describe("The enclosing elements and the record element.")
+    .meta({ title: "Records path" }),
   namespaces: z
     .record(XmlNameSchema, z.url({ message: "must be the namespace's URI" }))
     .default({})
-    .describe("Prefixes used in field names (g:price) and their URIs, declared on the outermost element."),
+    .describe("Prefixes used in field names (g:price) and their URIs, declared on the outermost element.")
+    .meta({ title: "Namespaces" }),
 });
 
 export const DestinationFileConfigSchema = z.object({
   format: FileFormatSchema.default("csv"),
-  fileName: FileNameTemplateSchema.default("records-{date}").describe(
-    "The downloaded file's name; {date}, {time}, {datetime} and {run} are filled in. The format's extension is added when missing.",
-  ),
-  csv: CsvWriteSettingsSchema.prefault({}),
-  xml: XmlWriteSettingsSchema.prefault({}),
+  fileName: FileNameTemplateSchema.default("records-{date}")
+    .describe("The downloaded file's name; {date}, {time}, {datetime} and {run} are filled in. The format's extension is added when missing.")
+    .meta({ title: "File name" }),
+  csv: CsvWriteSettingsSchema.prefault({}).meta({ title: "CSV settings", visibleWhen: { field: "format", is: ["csv"] } }),
+  xml: XmlWriteSettingsSchema.prefault({}).meta({ title: "XML settings", visibleWhen: { field: "format", is: ["xml"] } }),
 });
 export type DestinationFileConfig = z.infer<typeof DestinationFileConfigSchema>;
 

@@ -23,39 +23,54 @@ const UrlTemplate = z
   });
 
 export const FieldMappingSchema = z.object({
-  target: z.string().trim().min(1, "needs a field name").max(200).describe("The field of the request body."),
+  target: z.string().trim().min(1, "needs a field name").max(200).describe("The field of the request body.").meta({ title: "Body field" }),
   expression: expressionSchema({ description: "Its value, computed from the record (JSONata), e.g. price * 1.23" }),
 });
 
 export const HttpDestinationConfigSchema = z
   .object({
     connectionId: z.string().min(1).optional().describe("The HTTP connection with the base URL and credentials."),
-    method: z.enum(["POST", "PUT", "PATCH", "DELETE"], { message: "must be POST, PUT, PATCH or DELETE" }).default("PUT"),
-    url: UrlTemplate.describe("Where each record goes; {field} is replaced by the record's value, e.g. /products/{sku}."),
-    deleteUrl: UrlTemplate.optional().describe("Where a deleted record's DELETE goes (default: the URL above)."),
-    headers: z.record(z.string().min(1), z.string()).default({}).describe("Extra request headers."),
+    method: z
+      .enum(["POST", "PUT", "PATCH", "DELETE"], { message: "must be POST, PUT, PATCH or DELETE" })
+      .default("PUT")
+      .meta({ title: "Method" }),
+    url: UrlTemplate.describe("Where each record goes; {field} is replaced by the record's value, e.g. /products/{sku}.").meta({
+      title: "URL",
+      placeholder: "/products/{sku}",
+    }),
+    deleteUrl: UrlTemplate.optional()
+      .describe("Where a deleted record's DELETE goes (default: the URL above).")
+      .meta({ title: "Delete URL", advanced: true }),
+    headers: z.record(z.string().min(1), z.string()).default({}).describe("Extra request headers.").meta({ title: "Headers" }),
     body: z
-      .union([z.literal("record"), z.object({ mapping: z.array(FieldMappingSchema).min(1, "needs at least one field") })], {
-        message: "must be “record” or a list of fields",
-      })
+      .union(
+        [
+          z.literal("record").meta({ title: "The record as it is" }),
+          z.object({ mapping: z.array(FieldMappingSchema).min(1, "needs at least one field").meta({ title: "Fields", itemTitle: "Field" }) }).meta({ title: "Field by field" }),
+        ],
+        { message: "must be “record” or a list of fields" },
+      )
       .default("record")
-      .describe("Send the record as it is (without Flowgate's _change and _error fields), or build the body field by field."),
+      .describe("Send the record as it is (without Flowgate's _change and _error fields), or build the body field by field.")
+      .meta({ title: "Body" }),
     batchMode: z
       .object({
-        size: z.int().min(1, "must be at least 1").max(1000, "must be at most 1,000").default(1),
+        size: z.int().min(1, "must be at least 1").max(1000, "must be at most 1,000").default(1).meta({ title: "Records per request" }),
       })
       .prefault({})
-      .describe("1: one request per record. More: arrays of that many records in one request to the URL."),
+      .describe("1: one request per record. More: arrays of that many records in one request to the URL.")
+      .meta({ title: "Batching" }),
     keyField: z
       .string()
       .trim()
       .min(1, "is empty: name the field that identifies a record, such as sku")
       .max(200)
-      .describe("The field that identifies a record (e.g. sku): named in errors and part of the idempotency key."),
-    retries: z.int().min(0, "must be 0 or more").max(10, "must be at most 10").default(3),
-    timeoutSeconds: z.number().positive("must be above 0").max(3600).default(30),
-    requestsPerSecond: z.number().positive("must be above 0").max(10_000).optional(),
-    concurrency: z.int().min(1).max(32).default(4).describe("Requests in flight at once."),
+      .describe("The field that identifies a record (e.g. sku): named in errors and part of the idempotency key.")
+      .meta({ title: "Key field", widget: "field" }),
+    retries: z.int().min(0, "must be 0 or more").max(10, "must be at most 10").default(3).meta({ title: "Retries", advanced: true }),
+    timeoutSeconds: z.number().positive("must be above 0").max(3600).default(30).meta({ title: "Timeout (seconds)", advanced: true }),
+    requestsPerSecond: z.number().positive("must be above 0").max(10_000).optional().meta({ title: "Requests per second", advanced: true }),
+    concurrency: z.int().min(1).max(32).default(4).describe("Requests in flight at once.").meta({ title: "Concurrency", advanced: true }),
   })
   .superRefine((config, ctx) => {
     if (config.batchMode.size > 1 && urlPlaceholders(config.url).length > 0) {

@@ -87,8 +87,13 @@ export const ExpressionConditionSchema = z.object({
   expression: expressionSchema({ description: "A JSONata condition, e.g. stock > 0 and price < 100" }),
 });
 
-/** A condition on one record: rules built in the form, or a JSONata predicate. Shared with filter.route. */
-export const ConditionSchema = z.discriminatedUnion("mode", [RulesConditionSchema, ExpressionConditionSchema]);
+/**
+ * A condition on one record: rules built in the form, or a JSONata predicate. Shared with filter.route.
+ * The widget hint gives it the inspector's condition builder wherever it appears.
+ */
+export const ConditionSchema = z
+  .discriminatedUnion("mode", [RulesConditionSchema, ExpressionConditionSchema])
+  .meta({ title: "Condition", widget: "condition" });
 export type Condition = z.infer<typeof ConditionSchema>;
 
 export const ConditionFilterConfigSchema = ConditionSchema;

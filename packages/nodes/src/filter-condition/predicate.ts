@@ -1,11 +1,12 @@
-import { parseLocaleNumber } from "@flowgate/connectors/formats";
+// The parser alone, not the format readers beside it: the inspector runs these predicates in the browser.
+import { parseLocaleNumber } from "@flowgate/connectors/locale-number";
 import type { Expressions, FlowRecord } from "@flowgate/engine";
 import { ExpressionError } from "@flowgate/engine/expressions";
 import type { Condition, Rule, RuleGroup } from "./definition";
 
 /**
  * A condition compiled once per run into plain closures, so that the per-record test is a few
- * property reads and comparisons. Server-side (it reads decimal commas with the connectors' parser).
+ * property reads and comparisons. Browser-safe: the inspector counts the sample records that pass with it.
  */
 export interface CompiledCondition {
   /** What the condition is, for error messages: the expression, or "the rules". */

@@ -23,16 +23,20 @@ export const RouteNameSchema = z
 
 export const RouteSchema = z.object({
   /** The id of this route's output port, shown on the canvas. */
-  name: RouteNameSchema,
+  name: RouteNameSchema.describe("Names the route's output on the canvas, e.g. in-stock.").meta({ title: "Route name", placeholder: "in-stock" }),
   condition: ConditionSchema,
 });
 export type Route = z.infer<typeof RouteSchema>;
 
 export const RouteFilterConfigSchema = z
   .object({
-    routes: z.array(RouteSchema).min(1, "Add at least one route"),
+    routes: z.array(RouteSchema).min(1, "Add at least one route").meta({ title: "Routes", itemTitle: "Route" }),
     /** true: a record leaves through the first route it meets; false: through every route it meets. */
-    firstMatchOnly: z.boolean().default(true),
+    firstMatchOnly: z
+      .boolean()
+      .default(true)
+      .describe("On: a record leaves through the first route it meets. Off: through every route it meets.")
+      .meta({ title: "First matching route only" }),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

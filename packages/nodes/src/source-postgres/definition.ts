@@ -12,7 +12,8 @@ export const SourcePostgresConfigSchema = z
       .min(1, "Enter a table name, such as shop.products")
       .max(130)
       .optional()
-      .describe("The table (or view) to read, optionally with its schema: shop.products."),
+      .describe("The table (or view) to read, optionally with its schema: shop.products.")
+      .meta({ title: "Table", placeholder: "shop.products" }),
     query: z
       .string()
       .trim()
@@ -22,12 +23,22 @@ export const SourcePostgresConfigSchema = z
         message: "must be a SELECT query: source queries only read (they run in a read-only transaction)",
       })
       .optional()
-      .describe("A SELECT instead of a table; it must return the key (and cursor) columns."),
-    cursorColumn: ColumnNameSchema.optional().describe(
-      "Read incrementally: each run reads only rows whose value in this column (e.g. updated_at) is newer than the last run's.",
-    ),
-    keyColumns: z.array(ColumnNameSchema).min(1, "Name the column(s) that identify a row, e.g. sku").describe("They order and page the read."),
-    columns: z.array(ColumnNameSchema).min(1).optional().describe("The columns to read from the table; all by default."),
+      .describe("A SELECT instead of a table; it must return the key (and cursor) columns.")
+      .meta({ title: "Query", widget: "textarea", placeholder: "select * from shop.products" }),
+    cursorColumn: ColumnNameSchema.optional()
+      .describe("Read incrementally: each run reads only rows whose value in this column (e.g. updated_at) is newer than the last run's.")
+      .meta({ title: "Cursor column", placeholder: "updated_at" }),
+    keyColumns: z
+      .array(ColumnNameSchema)
+      .min(1, "Name the column(s) that identify a row, e.g. sku")
+      .describe("They order and page the read.")
+      .meta({ title: "Key columns" }),
+    columns: z
+      .array(ColumnNameSchema)
+      .min(1)
+      .optional()
+      .describe("The columns to read from the table; all by default.")
+      .meta({ title: "Columns" }),
   })
   .superRefine((config, ctx) => {
     if ((config.table === undefined) === (config.query === undefined)) {

@@ -28,17 +28,33 @@ export const FieldMappingSchema = z.object({
    * auto keeps what the expression gives. number and integer read decimal commas and thousands
    * separators (`1 234,56`); boolean reads true/false, yes/no, tak/nie, 1/0; date writes an ISO date.
    */
-  type: z.enum(FIELD_TYPES).default("auto"),
+  type: z
+    .enum(FIELD_TYPES)
+    .default("auto")
+    .meta({
+      title: "Type",
+      optionLabels: { auto: "As is", number: "Number", integer: "Whole number", string: "Text", boolean: "Yes/no", date: "Date" },
+    }),
 });
 export type FieldMapping = z.infer<typeof FieldMappingSchema>;
 
 export const MapTransformConfigSchema = z
   .object({
-    fields: z.array(FieldMappingSchema).default([]),
+    fields: z.array(FieldMappingSchema).default([]).meta({ title: "Fields", widget: "mapping" }),
     /** true: the output starts as a copy of the incoming record; false: it holds only the mapped fields. */
-    keepUnmapped: z.boolean().default(true),
+    keepUnmapped: z
+      .boolean()
+      .default(true)
+      .describe("On: the other fields of the record pass through unchanged. Off: the output holds only the fields above.")
+      .meta({ title: "Keep other fields" }),
     /** A field that identifies the record (e.g. `sku`), named in error messages so a person can find it. */
-    keyField: z.string().trim().min(1).optional(),
+    keyField: z
+      .string()
+      .trim()
+      .min(1)
+      .optional()
+      .describe("Named in error messages, so you can find the record.")
+      .meta({ title: "Key field", widget: "field" }),
   })
   .superRefine((config, ctx) => {
     const targets = config.fields.map((field) => field.target);

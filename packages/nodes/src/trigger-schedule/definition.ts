@@ -28,19 +28,25 @@ const TimezoneSchema = z
     }
   }, "Unknown time zone: use a name such as “Europe/Warsaw” or “UTC”.");
 
-export const ScheduleConfigSchema = z.discriminatedUnion("mode", [
-  z.object({
-    mode: z.literal("cron"),
-    cron: CronSchema.describe("minute hour day-of-month month day-of-week"),
-    /** Defaults to the flow's time zone. */
-    timezone: TimezoneSchema.optional(),
-  }),
-  z.object({
-    mode: z.literal("interval"),
-    every: z.number().int().min(1, "Run at least every 1 minute").max(10_000),
-    unit: z.enum(["minutes", "hours"]).default("hours"),
-  }),
-]);
+export const ScheduleConfigSchema = z
+  .discriminatedUnion("mode", [
+    z
+      .object({
+        mode: z.literal("cron"),
+        cron: CronSchema.describe("minute hour day-of-month month day-of-week").meta({ title: "Cron expression", placeholder: "0 * * * *" }),
+        /** Defaults to the flow's time zone. */
+        timezone: TimezoneSchema.optional().meta({ title: "Time zone" }),
+      })
+      .meta({ title: "At set times" }),
+    z
+      .object({
+        mode: z.literal("interval"),
+        every: z.number().int().min(1, "Run at least every 1 minute").max(10_000).meta({ title: "Every" }),
+        unit: z.enum(["minutes", "hours"]).default("hours").meta({ title: "Unit" }),
+      })
+      .meta({ title: "Every few minutes or hours" }),
+  ])
+  .meta({ widget: "schedule" });
 export type ScheduleConfig = z.infer<typeof ScheduleConfigSchema>;
 
 export const scheduleTriggerDefinition = {

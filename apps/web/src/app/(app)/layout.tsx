@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppSidebar } from "@/components/app-sidebar";
+import { PageFrame } from "@/components/page-frame";
 import { getSession } from "@/lib/session";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
     <div className="flex min-h-screen">
       <AppSidebar user={{ name: session.user.name, email: session.user.email }} />
       <main className="min-w-0 flex-1">
-        <div className="mx-auto max-w-6xl px-6 py-8 xl:px-10 xl:py-10">{children}</div>
+        <PageFrame>{children}</PageFrame>
       </main>
     </div>
   );

@@ -203,7 +203,7 @@ export function useEditor(): EditorSnapshot;
 export function useEditor<T>(select: (snapshot: EditorSnapshot) => T): T;
 export function useEditor<T>(select?: (snapshot: EditorSnapshot) => T): T | EditorSnapshot {
   const store = useEditorStore();
-  const read = select ? () => select(store.getSnapshot()) : store.getSnapshot;
+  const read = (): T | EditorSnapshot => (select ? select(store.getSnapshot()) : store.getSnapshot());
   return useSyncExternalStore(store.subscribe, read, read);
 }
 

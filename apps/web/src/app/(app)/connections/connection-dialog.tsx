@@ -36,14 +36,14 @@ function str(value: unknown, fallback = ""): string {
   return typeof value === "string" ? value : typeof value === "number" ? String(value) : fallback;
 }
 
-function initialState(connection: Connection | null): FormState {
+function initialState(connection: Connection | null, kind: Kind | undefined): FormState {
   const s = connection?.settings ?? {};
   const headers =
     s.headers && typeof s.headers === "object"
       ? Object.entries(s.headers as Record<string, unknown>).map(([key, value]) => ({ key, value: str(value) }))
       : [];
   return {
-    kind: connection?.kind ?? "http",
+    kind: connection?.kind ?? kind ?? "http",
     name: connection?.name ?? "",
     baseUrl: str(s.baseUrl),
     headers,
@@ -96,16 +96,22 @@ export function ConnectionDialog({
   open,
   connection,
   onClose,
+  kind,
+  onCreated,
 }: {
   open: boolean;
   connection: Connection | null;
   onClose: () => void;
+  /** For a new connection: the only type offered (a flow step that needs a PostgreSQL connection). */
+  kind?: Kind;
+  /** Called with the new connection's id after it is created (a flow step selects it). */
+  onCreated?: (connectionId: string) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { toast } = useToast();
   const editing = connection !== null;
-  const [form, setForm] = useState<FormState>(() => initialState(connection));
+  const [form, setForm] = useState<FormState>(() => initialState(connection, kind));
   const [secret, setSecret] = useState<SecretEdit>(() =>
     connection?.hasSecret ? { mode: "keep" } : { mode: "replace", value: "" },
   );
@@ -116,7 +122,14 @@ export function ConnectionDialog({
     toast({ tone: "success", title: editing ? "Connection saved" : "Connection created" });
     onClose();
   };
-  const create = useMutation(trpc.connections.create.mutationOptions({ onSuccess }));
+  const create = useMutation(
+    trpc.connections.create.mutationOptions({
+      onSuccess: async (created) => {
+        await onSuccess();
+        onCreated?.(created.id);
+      },
+    }),
+  );
   const update = useMutation(trpc.connections.update.mutationOptions({ onSuccess }));
   const pending = create.isPending || update.isPending;
   const serverError = create.error ?? update.error;
@@ -153,7 +166,7 @@ export function ConnectionDialog({
       onClose={onClose}
       title={editing ? `Edit “${connection.name}”` : "New connection"}
       description={
-        editing ? undefined : "Tell Flowgate how to reach the system. You can test it from a flow once the editor arrives."
+        editing ? undefined : "Tell Flowgate how to reach the system. You can test it from the settings of a flow step that uses it."
       }
       size="lg"
       dismissible={!pending}
@@ -163,10 +176,13 @@ export function ConnectionDialog({
           <Field label="Name" error={errors.name}>
             <Input value={form.name} onChange={(e) => set("name", e.target.value)} placeholder="e.g. Supplier API" />
           </Field>
-          <Field label="Type" hint={editing ? "The type cannot be changed after creation." : undefined}>
+          <Field
+            label="Type"
+            hint={editing ? "The type cannot be changed after creation." : kind ? "The type this flow step needs." : undefined}
+          >
             <Select
               value={form.kind}
-              disabled={editing}
+              disabled={editing || kind !== undefined}
               onChange={(e) => {
                 set("kind", e.target.value as Kind);
                 if (!editing) setSecret({ mode: "replace", value: "" });

@@ -1,4 +1,4 @@
-import { StatusChip } from "@flowgate/ui";
+import { StatusChip, type Tone } from "@flowgate/ui";
 
 /** Draft / Published vN / Unpublished changes, as one line of chips. */
 export function FlowStatus({
@@ -27,4 +27,34 @@ export function FlowStatus({
       ) : null}
     </span>
   );
+}
+
+const runStatusTones: Record<string, Tone> = {
+  queued: "accent",
+  running: "accent",
+  awaiting_approval: "warning",
+  succeeded: "success",
+  succeeded_with_errors: "warning",
+  failed: "danger",
+  cancelled: "neutral",
+};
+
+const runStatusLabels: Record<string, string> = {
+  queued: "Queued",
+  running: "Running",
+  awaiting_approval: "Awaiting approval",
+  succeeded: "Succeeded",
+  succeeded_with_errors: "Succeeded with errors",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** "Succeeded", "Awaiting approval"… for a run's status; an unknown status as it is. */
+export function runStatusLabel(status: string): string {
+  return runStatusLabels[status] ?? status.replace(/_/g, " ");
+}
+
+/** A run's status as a chip: green succeeded, amber needs a look, red failed, indigo still going. */
+export function RunStatusChip({ status }: { status: string }) {
+  return <StatusChip tone={runStatusTones[status] ?? "neutral"}>{runStatusLabel(status)}</StatusChip>;
 }

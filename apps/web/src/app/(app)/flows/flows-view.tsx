@@ -2,13 +2,17 @@
 
 import {
   Button,
+  buttonClasses,
   DataTable,
   EmptyState,
+  Input,
   PageHeader,
+  Select,
   Skeleton,
   Switch,
   TableContainer,
   TD,
+  TDActions,
   TH,
   THActions,
   TR,
@@ -16,27 +20,33 @@ import {
 } from "@flowgate/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { DeleteDialog } from "@/components/delete-dialog";
 import { QueryErrorState } from "@/components/error-state";
-import { FlowIcon, PlusIcon, TemplateIcon } from "@/components/icons";
+import { CopyIcon, FlowIcon, PencilIcon, PlusIcon, SearchIcon, TemplateIcon, TrashIcon } from "@/components/icons";
 import { RelativeTime } from "@/components/relative-time";
-import { RowActions } from "@/components/row-actions";
+import { RowActionButton } from "@/components/row-actions";
 import { useWorkspace } from "@/components/use-workspace";
 import type { FlowListItem } from "@/lib/api-types";
 import { errorMessage } from "@/lib/errors";
-import { triggerLabel } from "@/lib/format";
+import { formatRelative, triggerLabel } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
+import { FLOW_SORTS, flowSortLabels, orderFlows, type FlowSort } from "./flow-list-order";
 import { CreateFlowDialog, RenameFlowDialog } from "./flow-name-dialogs";
-import { FlowStatus } from "./flow-status";
+import { FlowStatus, runStatusLabel, RunStatusChip } from "./flow-status";
 
 export function FlowsView() {
   const trpc = useTRPC();
+  const router = useRouter();
   const { canEdit } = useWorkspace();
   const flows = useQuery(trpc.flows.list.queryOptions());
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<FlowListItem | null>(null);
   const [deleting, setDeleting] = useState<FlowListItem | null>(null);
+  const [search, setSearch] = useState("");
+  const [sort, setSort] = useState<FlowSort>("updated");
+  const duplicate = useDuplicateFlow();
 
   const newFlowButton = canEdit ? (
     <Button variant="primary" icon={<PlusIcon className="size-4" />} onClick={() => setCreating(true)}>
@@ -63,18 +73,19 @@ export function FlowsView() {
           text={
             <>
               A flow moves records — products, prices, stock levels, orders — from one system to another, on a
-              schedule or when something happens. You draw it step by step, and can ask an admin to approve each
-              change before it is written.
+              schedule or when something happens. Start from a template that already does most of the work, or draw
+              your own step by step.
             </>
           }
           actions={
             canEdit ? (
               <>
-                <Button variant="primary" icon={<PlusIcon className="size-4" />} onClick={() => setCreating(true)}>
-                  Create your first flow
-                </Button>
-                <Button variant="secondary" icon={<TemplateIcon className="size-4" />} disabled>
-                  Browse templates — coming soon
+                <Link href="/templates" className={buttonClasses({ variant: "primary" })}>
+                  <TemplateIcon className="size-4" />
+                  Browse templates
+                </Link>
+                <Button variant="secondary" icon={<PlusIcon className="size-4" />} onClick={() => setCreating(true)}>
+                  Start from scratch
                 </Button>
               </>
             ) : undefined
@@ -82,35 +93,122 @@ export function FlowsView() {
           footer={canEdit ? undefined : "You can view flows here once an editor has created one."}
         />
       ) : (
-        <FlowsTable flows={flows.data} canEdit={canEdit} onRename={setRenaming} onDelete={setDeleting} />
+        <>
+          <FlowsToolbar search={search} onSearch={setSearch} sort={sort} onSort={setSort} />
+          <FlowsTable
+            flows={orderFlows(flows.data, search, sort)}
+            search={search}
+            onClearSearch={() => setSearch("")}
+            canEdit={canEdit}
+            onRename={setRenaming}
+            onDelete={setDeleting}
+            onDuplicate={(flow) => duplicate.mutate({ flowId: flow.id })}
+            duplicatingId={duplicate.isPending ? duplicate.variables.flowId : null}
+          />
+        </>
       )}
 
-      <CreateFlowDialog open={creating} onClose={() => setCreating(false)} />
+      <CreateFlowDialog open={creating} onClose={() => setCreating(false)} onCreated={(id) => router.push(`/flows/${id}`)} />
       <RenameFlowDialog flow={renaming} onClose={() => setRenaming(null)} />
       <DeleteFlowDialog flow={deleting} onClose={() => setDeleting(null)} />
     </>
   );
 }
 
+/** Copies a flow (draft only, switched off) and opens the copy, where the person will rename or change it. */
+function useDuplicateFlow() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const { toast } = useToast();
+  return useMutation(
+    trpc.flows.duplicate.mutationOptions({
+      onSuccess: async ({ id, name }) => {
+        await queryClient.invalidateQueries(trpc.flows.list.pathFilter());
+        toast({ tone: "success", title: `Copied as “${name}”`, description: "The copy is switched off and has no published version yet." });
+        router.push(`/flows/${id}`);
+      },
+      onError: (error) => toast({ tone: "error", title: "The flow was not copied", description: errorMessage(error) }),
+    }),
+  );
+}
+
+function FlowsToolbar({
+  search,
+  onSearch,
+  sort,
+  onSort,
+}: {
+  search: string;
+  onSearch: (search: string) => void;
+  sort: FlowSort;
+  onSort: (sort: FlowSort) => void;
+}) {
+  return (
+    <div className="mb-4 flex flex-wrap items-center gap-3">
+      <div className="relative w-full max-w-xs">
+        <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-slate-400" />
+        <Input
+          type="search"
+          aria-label="Search flows"
+          placeholder="Search flows"
+          value={search}
+          onChange={(event) => onSearch(event.target.value)}
+          className="pl-8"
+        />
+      </div>
+      <label className="ml-auto flex items-center gap-2 text-sm text-slate-600">
+        Sort by
+        <Select
+          aria-label="Sort flows"
+          value={sort}
+          onChange={(event) => onSort(event.target.value as FlowSort)}
+          options={FLOW_SORTS.map((value) => ({ value, label: flowSortLabels[value] }))}
+          className="w-44"
+        />
+      </label>
+    </div>
+  );
+}
+
 function FlowsTable({
   flows,
+  search,
+  onClearSearch,
   canEdit,
   onRename,
   onDelete,
+  onDuplicate,
+  duplicatingId,
 }: {
   flows: FlowListItem[];
+  search: string;
+  onClearSearch: () => void;
   canEdit: boolean;
   onRename: (flow: FlowListItem) => void;
   onDelete: (flow: FlowListItem) => void;
+  onDuplicate: (flow: FlowListItem) => void;
+  duplicatingId: string | null;
 }) {
+  if (flows.length === 0) {
+    return (
+      <div role="status" className="rounded-card border border-dashed border-slate-300 bg-white/60 px-6 py-10 text-center">
+        <p className="text-sm text-slate-700">No flow matches “{search.trim()}”.</p>
+        <Button variant="secondary" size="sm" className="mt-3" onClick={onClearSearch}>
+          Clear the search
+        </Button>
+      </div>
+    );
+  }
   return (
     <DataTable
       head={
         <>
           <TH>Name</TH>
-          <TH className="w-24">Enabled</TH>
+          <TH className="w-20">Enabled</TH>
           <TH>Status</TH>
           <TH>Trigger</TH>
+          <TH>Last run</TH>
           <TH>Updated</TH>
           {canEdit ? <THActions /> : null}
         </>
@@ -136,20 +234,44 @@ function FlowsTable({
             />
           </TD>
           <TD>
-            <span className="whitespace-nowrap">
+            <span className="block whitespace-nowrap">
               {triggerLabel(flow.triggerKind) ?? <span className="text-slate-400">None yet</span>}
             </span>
+            {flow.nextRunAt ? (
+              <span className="block text-xs whitespace-nowrap text-slate-500">
+                Next <RelativeTime value={flow.nextRunAt} />
+              </span>
+            ) : null}
+          </TD>
+          <TD>
+            {flow.lastRun ? (
+              <Link
+                href={`/runs/${flow.lastRun.id}`}
+                aria-label={`Last run of ${flow.name}: ${runStatusLabel(flow.lastRun.status)}, ${formatRelative(flow.lastRun.createdAt)}`}
+                className="group inline-flex flex-col items-start gap-0.5 rounded-control"
+              >
+                <RunStatusChip status={flow.lastRun.status} />
+                <RelativeTime value={flow.lastRun.createdAt} className="text-xs whitespace-nowrap text-slate-500 group-hover:underline" />
+              </Link>
+            ) : (
+              <span className="text-slate-400">Never run</span>
+            )}
           </TD>
           <TD>
             <RelativeTime value={flow.updatedAt} className="whitespace-nowrap" />
           </TD>
           {canEdit ? (
-            <RowActions
-              name={flow.name}
-              editLabel="Rename"
-              onEdit={() => onRename(flow)}
-              onDelete={() => onDelete(flow)}
-            />
+            <TDActions>
+              <RowActionButton
+                action="Duplicate"
+                name={flow.name}
+                icon={<CopyIcon className="size-4" />}
+                // One copy at a time: a second click while the first is in flight would make two.
+                onClick={() => (duplicatingId ? undefined : onDuplicate(flow))}
+              />
+              <RowActionButton action="Rename" name={flow.name} icon={<PencilIcon className="size-4" />} onClick={() => onRename(flow)} />
+              <RowActionButton action="Delete" name={flow.name} icon={<TrashIcon className="size-4" />} danger onClick={() => onDelete(flow)} />
+            </TDActions>
           ) : null}
         </TR>
       ))}
@@ -231,6 +353,7 @@ function FlowsSkeleton() {
           <Skeleton className="h-5 w-9 rounded-full" />
           <Skeleton className="h-5 w-24 rounded-full" />
           <Skeleton className="h-4 w-20" />
+          <Skeleton className="h-5 w-20 rounded-full" />
           <Skeleton className="ml-auto h-4 w-24" />
         </div>
       ))}

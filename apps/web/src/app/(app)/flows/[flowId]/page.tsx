@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import { FlowDetailView } from "./flow-detail-view";
+import { FlowEditor } from "@/features/flow-editor/flow-editor";
 
-export const metadata: Metadata = { title: "Flow" };
+export const metadata: Metadata = { title: "Flow editor" };
 
 export default async function FlowPage({ params }: { params: Promise<{ flowId: string }> }) {
   const { flowId } = await params;
-  return <FlowDetailView flowId={flowId} />;
+  return <FlowEditor flowId={flowId} />;
 }
