@@ -49,8 +49,8 @@ export class EditorPage {
   async connect(from: string, to: string, port = "out") {
     const source = this.page.getByLabel(`${from}: output ${port}`, { exact: true });
     const target = this.page.getByLabel(`${to}: input in`, { exact: true });
-    const a = (await source.boundingBox())!;
-    const b = (await target.boundingBox())!;
+    const a = await stableBox(source);
+    const b = await stableBox(target);
     await this.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await this.page.mouse.down();
     await this.page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
@@ -60,7 +60,7 @@ export class EditorPage {
 
   /** Selects a node by clicking its title, so the inspector shows it. */
   async select(label: string) {
-    await this.node(label).getByText(label, { exact: true }).click();
+    await this.node(label).getByText(label, { exact: true }).first().click();
     await this.inspector.getByRole("textbox", { name: "Name", exact: true }).waitFor();
   }
 
@@ -90,4 +90,16 @@ export class EditorPage {
     const box = (await this.canvas.boundingBox())!;
     await this.page.mouse.click(box.x + box.width - 40, box.y + 40);
   }
+}
+
+/** A locator's box once it stops moving (the canvas may still be panning to a node just added). */
+async function stableBox(locator: Locator) {
+  let last = await locator.boundingBox();
+  for (let i = 0; i < 50; i++) {
+    await locator.page().waitForTimeout(100);
+    const now = await locator.boundingBox();
+    if (now && last && now.x === last.x && now.y === last.y) return now;
+    last = now;
+  }
+  throw new Error(`${locator} kept moving`);
 }

@@ -70,6 +70,9 @@ function Canvas() {
   const { toast } = useToast();
   const rf = useReactFlow<CanvasNode, CanvasEdge>();
   const doc = useEditor((s) => s.doc);
+  // Fit the view to the flow it opened with. An empty canvas keeps its viewport: React Flow would
+  // otherwise fit (and move the view) when the first node lands, under the person's next drop.
+  const [fitOnOpen] = useState(() => doc.nodes.length > 0);
   const selection = useEditor((s) => s.selection);
   const problemsByNode = useEditor((s) => s.problemsByNode);
   const dryRunResult = useEditor((s) => s.dryRun?.result ?? null);
@@ -304,7 +307,7 @@ function Canvas() {
         snapToGrid
         snapGrid={SNAP_GRID}
         connectionLineType={ConnectionLineType.Bezier}
-        fitView
+        fitView={fitOnOpen}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
         maxZoom={2}

@@ -22,6 +22,11 @@ describe("defaultConfig", () => {
     expect(defaultConfig(definitionOf("transform.map")!)).toEqual({ fields: [], keepUnmapped: true });
     expect(defaultConfig(definitionOf("source.http")!)).toEqual({});
   });
+
+  it("starts a kind with variants in its first variant", () => {
+    expect(defaultConfig(definitionOf("filter.condition")!)).toEqual({ mode: "rules" });
+    expect(defaultConfig(definitionOf("trigger.schedule")!)).toMatchObject({ mode: "cron" });
+  });
 });
 
 describe("portsOf", () => {

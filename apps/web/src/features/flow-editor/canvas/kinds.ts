@@ -49,10 +49,28 @@ export function paletteGroups(kinds: readonly NodeDefinition[], query: string): 
   });
 }
 
-/** A new node's config: the schema's defaults when `{}` passes it, else empty (the inspector shows what is missing). */
+/**
+ * A new node's config: the schema's defaults when `{}` passes it. A kind whose settings come in
+ * variants (a discriminated union on `mode`) starts in its first variant, so the inspector shows that
+ * variant's fields and the problem says what is missing ("needs at least one rule") rather than
+ * that the variant is unknown. Otherwise empty: the inspector shows what is missing.
+ */
 export function defaultConfig(kind: Pick<NodeDefinition, "configSchema">): Record<string, unknown> {
-  const parsed = kind.configSchema.safeParse({});
-  return parsed.success && typeof parsed.data === "object" && parsed.data !== null ? (parsed.data as Record<string, unknown>) : {};
+  const candidate = firstVariant(kind.configSchema) ?? {};
+  const parsed = kind.configSchema.safeParse(candidate);
+  return parsed.success && typeof parsed.data === "object" && parsed.data !== null ? (parsed.data as Record<string, unknown>) : candidate;
+}
+
+interface UnionInternals {
+  _zod: { def: { type: string; discriminator?: string; options?: { _zod: { propValues?: Record<string, Set<unknown>> } }[] } };
+}
+
+function firstVariant(schema: unknown): Record<string, unknown> | undefined {
+  const def = (schema as UnionInternals)._zod?.def;
+  if (def?.type !== "union" || !def.discriminator || !def.options?.length) return undefined;
+  const values = def.options[0]!._zod.propValues?.[def.discriminator];
+  const first = values ? [...values][0] : undefined;
+  return first === undefined ? undefined : { [def.discriminator]: first };
 }
 
 export interface NodePorts {
