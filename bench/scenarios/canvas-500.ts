@@ -46,18 +46,18 @@ async function openTime(page: Page, url: string, expectedAtLeast: number): Promi
 /** Frame intervals while the pane is dragged and wheel-zoomed: what a person feels as smooth or not. */
 async function panZoomFrames(page: Page): Promise<number[]> {
   const box = (await page.locator(".react-flow__pane").boundingBox())!;
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __stop: boolean };
-    w.__frames = [];
-    w.__stop = false;
+  // A string, not a function: tsx's name-keeping helper (__name) does not exist inside the page.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__stop = false;
     let last = performance.now();
-    const tick = (now: number) => {
-      w.__frames.push(now - last);
+    const tick = (now) => {
+      window.__frames.push(now - last);
       last = now;
-      if (!w.__stop) requestAnimationFrame(tick);
+      if (!window.__stop) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   for (let round = 0; round < 2; round++) {

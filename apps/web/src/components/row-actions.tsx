@@ -15,12 +15,15 @@ export function RowActionButton({
   name,
   icon,
   danger = false,
+  iconOnly = false,
   onClick,
 }: {
   action: string;
   name: string;
   icon: ReactNode;
   danger?: boolean;
+  /** For rows with many actions or columns: the word stays in the tooltip and the accessible name. */
+  iconOnly?: boolean;
   onClick: () => void;
 }) {
   return (
@@ -33,7 +36,7 @@ export function RowActionButton({
       title={action}
       onClick={onClick}
     >
-      <span className="hidden xl:inline">{action}</span>
+      {iconOnly ? null : <span className="hidden xl:inline">{action}</span>}
     </Button>
   );
 }

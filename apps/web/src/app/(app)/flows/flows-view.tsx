@@ -266,11 +266,12 @@ function FlowsTable({
                 action="Duplicate"
                 name={flow.name}
                 icon={<CopyIcon className="size-4" />}
+                iconOnly
                 // One copy at a time: a second click while the first is in flight would make two.
                 onClick={() => (duplicatingId ? undefined : onDuplicate(flow))}
               />
-              <RowActionButton action="Rename" name={flow.name} icon={<PencilIcon className="size-4" />} onClick={() => onRename(flow)} />
-              <RowActionButton action="Delete" name={flow.name} icon={<TrashIcon className="size-4" />} danger onClick={() => onDelete(flow)} />
+              <RowActionButton action="Rename" name={flow.name} icon={<PencilIcon className="size-4" />} iconOnly onClick={() => onRename(flow)} />
+              <RowActionButton action="Delete" name={flow.name} icon={<TrashIcon className="size-4" />} danger iconOnly onClick={() => onDelete(flow)} />
             </TDActions>
           ) : null}
         </TR>
