@@ -16,6 +16,9 @@ export function createDatabase(connectionString: string, options: { max?: number
   pool.on("error", (error) => {
     console.error(`[db] idle connection error: ${error.message}`);
   });
+  // A client that errors while checked out fails its query; this keeps the error from also being
+  // unhandled (graphile-worker asks for both handlers on a pool it is given).
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzle(pool, { schema });
   return { db, pool, close: () => pool.end() };
 }

@@ -2,6 +2,7 @@ import { createAuth, createHttpClient, HttpError, redactUrl } from "@flowgate/co
 import { httpConnectionParts } from "@flowgate/nodes/http-connection";
 import type { ResolvedConnection } from "@flowgate/nodes/services";
 import pg from "pg";
+import { postgresClientConfig } from "./services";
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -58,19 +59,9 @@ async function testHttp(connection: ResolvedConnection, allow: readonly string[]
 }
 
 async function testPostgres(connection: ResolvedConnection, timeoutMs: number): Promise<ConnectionTestResult> {
-  const settings = connection.settings as { host?: string; port?: number; database?: string; user?: string; ssl?: boolean };
-  const password = (connection.secret as { password?: unknown } | null)?.password;
-  const where = `${settings.host ?? "?"}:${settings.port ?? 5432}`;
-  const client = new pg.Client({
-    host: settings.host,
-    port: settings.port ?? 5432,
-    database: settings.database,
-    user: settings.user,
-    password: typeof password === "string" ? password : undefined,
-    ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
-    connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-  });
+  const config = postgresClientConfig(connection);
+  const where = `${config.host ?? "?"}:${config.port ?? 5432}`;
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   // A connection dropped after the test must not become an unhandled error.
   client.on("error", () => {});
   const started = performance.now();
@@ -78,9 +69,9 @@ async function testPostgres(connection: ResolvedConnection, timeoutMs: number): 
     await client.connect();
     await client.query("select 1");
     const ms = Math.round(performance.now() - started);
-    return { ok: true, message: `Connected to the database “${settings.database}” at ${where} as “${settings.user}” in ${ms} ms.` };
+    return { ok: true, message: `Connected to the database “${config.database}” at ${where} as “${config.user}” in ${ms} ms.` };
   } catch (error) {
-    return { ok: false, message: postgresFailure(error, { where, database: settings.database, user: settings.user, timeoutMs }) };
+    return { ok: false, message: postgresFailure(error, { where, database: config.database, user: config.user, timeoutMs }) };
   } finally {
     await client.end().catch(() => {});
   }

@@ -39,6 +39,20 @@ interface PostgresSettings {
 }
 
 /** The services the worker passes to nodes: one HTTP client and one pool per connection, shared by runs. */
+/** How node-postgres reaches a stored PostgreSQL connection (its settings and decrypted password). */
+export function postgresClientConfig(connection: ResolvedConnection): pg.ClientConfig {
+  const settings = connection.settings as unknown as PostgresSettings;
+  const password = (connection.secret as { password?: unknown } | null)?.password;
+  return {
+    host: settings.host,
+    port: settings.port ?? 5432,
+    database: settings.database,
+    user: settings.user,
+    password: typeof password === "string" ? password : undefined,
+    ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
+  };
+}
+
 export function createRuntimeServices(options: RuntimeServicesOptions): RuntimeServices {
   const allow = [...(options.allowLoopback ? ["127.0.0.0/8", "::1"] : []), ...(options.allow ?? [])];
   const http: HttpClient = createHttpClient({ allow });
@@ -62,21 +76,11 @@ export function createRuntimeServices(options: RuntimeServicesOptions): RuntimeS
     if (connection.kind !== "postgres") {
       throw new Error(`The connection “${connection.name}” is not a PostgreSQL connection. Choose a PostgreSQL connection in the step's settings.`);
     }
-    const settings = connection.settings as unknown as PostgresSettings;
-    const password = (connection.secret as { password?: unknown } | null)?.password;
-    const digest = createHash("sha256").update(JSON.stringify([settings, password ?? null])).digest("hex");
+    const digest = createHash("sha256").update(JSON.stringify([connection.settings, (connection.secret as { password?: unknown } | null)?.password ?? null])).digest("hex");
     const cached = pools.get(connection.id);
     if (cached?.digest === digest) return cached.pool;
     if (cached) void cached.pool.end().catch(() => {});
-    const created = new pg.Pool({
-      host: settings.host,
-      port: settings.port ?? 5432,
-      database: settings.database,
-      user: settings.user,
-      password: typeof password === "string" ? password : undefined,
-      ssl: settings.ssl ? { rejectUnauthorized: true } : undefined,
-      max: 4,
-    });
+    const created = new pg.Pool({ ...postgresClientConfig(connection), max: 4 });
     // An idle client losing its server must not crash the worker; the next query reconnects.
     created.on("error", () => {});
     pools.set(connection.id, { digest, pool: created });
