@@ -22,14 +22,14 @@ try {
   await page.getByText("Supplier products → shop").first().waitFor();
   await page.screenshot({ path: out("screenshot-flows.png") });
 
-  // The demo flow in the editor, after a dry run, with its destination's planned writes.
+  // The demo flow in the editor, after a dry run, with what the supplier sent.
   await page.setViewportSize({ width: 1600, height: 900 });
   await page.getByRole("link", { name: "Supplier products → shop" }).first().click();
   await page.getByTestId("flow-canvas").waitFor();
   await page.getByRole("button", { name: "Dry run" }).click();
   await page.getByRole("group", { name: /^\d+ records? from Shop prices/ }).waitFor({ state: "attached", timeout: 60_000 });
-  await page.locator(".react-flow__node").filter({ hasText: "Shop products" }).getByText("Shop products", { exact: true }).first().click();
-  await page.getByRole("tab", { name: "Planned writes" }).click();
+  await page.locator(".react-flow__node").filter({ hasText: "Supplier products" }).getByText("Supplier products", { exact: true }).first().click();
+  await page.getByRole("tab", { name: "Output" }).click();
   await page.waitForTimeout(500);
   await page.screenshot({ path: out("screenshot-editor.png") });
   console.log(`wrote ${["screenshot-sign-in.png", "screenshot-flows.png", "screenshot-editor.png"].map(out).join(", ")}`);

@@ -14,6 +14,7 @@ import {
   TemplateIcon,
   UsersIcon,
 } from "./icons";
+import { isEditorPath } from "./page-frame";
 import { UserMenu } from "./user-menu";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
@@ -44,6 +45,8 @@ function isActive(pathname: string, href: string) {
 
 export function AppSidebar({ user }: { user: { name: string; email: string } }) {
   const pathname = usePathname();
+  // The editor needs the width for its canvas: the navigation shrinks to its icons there.
+  if (isEditorPath(pathname)) return <SlimSidebar pathname={pathname} />;
   return (
     <aside className="sticky top-0 flex h-screen w-56 shrink-0 xl:w-60 flex-col border-r border-line bg-white">
       <div className="flex items-center gap-2.5 px-5 pt-5 pb-4">
@@ -77,6 +80,39 @@ export function AppSidebar({ user }: { user: { name: string; email: string } }) 
       <div className="border-t border-line p-3">
         <UserMenu user={user} />
       </div>
+    </aside>
+  );
+}
+
+function SlimSidebar({ pathname }: { pathname: string }) {
+  return (
+    <aside className="sticky top-0 flex h-screen w-14 shrink-0 flex-col items-center border-r border-line bg-white py-3">
+      <Link href="/flows" aria-label="Flowgate: all flows" className="mb-3 rounded-control p-1 focus-visible:outline-2 focus-visible:outline-accent-500">
+        <LogoMark />
+      </Link>
+      <nav aria-label="Main">
+        <ul className="space-y-1">
+          {NAV.map(({ href, label, icon: Icon }) => {
+            const active = isActive(pathname, href);
+            return (
+              <li key={href}>
+                <Link
+                  href={href}
+                  title={label}
+                  aria-label={label}
+                  aria-current={active ? "page" : undefined}
+                  className={cn(
+                    "flex size-10 items-center justify-center rounded-control transition-colors",
+                    active ? "bg-accent-50 text-accent-600" : "text-slate-400 hover:bg-slate-100 hover:text-slate-700",
+                  )}
+                >
+                  <Icon className="size-[18px]" />
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
     </aside>
   );
 }

@@ -127,7 +127,7 @@ function EditorWithStore({ flowId, initial, doc }: { flowId: string; initial: Fl
         <EditorHeader flowId={flowId} autosave={autosave} canEdit={canEdit} />
         <div className="flex min-h-0 flex-1">
           {canEdit ? (
-            <aside aria-label="Node kinds" className="w-64 shrink-0 overflow-y-auto border-r border-line bg-white">
+            <aside aria-label="Node kinds" className="w-60 shrink-0 overflow-y-auto border-r border-line bg-white">
               <Palette />
             </aside>
           ) : null}
@@ -137,7 +137,7 @@ function EditorWithStore({ flowId, initial, doc }: { flowId: string; initial: Fl
             </div>
             <BottomPanel flowId={flowId} onRestored={() => void reloadDraft().then(autosave.adopt)} />
           </section>
-          <aside aria-label="Inspector" className="w-96 shrink-0 overflow-y-auto border-l border-line bg-white">
+          <aside aria-label="Inspector" className="w-[22rem] shrink-0 overflow-y-auto border-l border-line bg-white">
             <Inspector flowId={flowId} />
           </aside>
         </div>
@@ -372,7 +372,7 @@ function BottomPanel({ flowId, onRestored }: { flowId: string; onRestored: () =>
     { id: "versions", label: "Versions" },
   ];
   return (
-    <div className={open ? "flex h-72 shrink-0 flex-col border-t border-line bg-white" : "shrink-0 border-t border-line bg-white"}>
+    <div className={open ? "flex h-64 shrink-0 flex-col border-t border-line bg-white" : "shrink-0 border-t border-line bg-white"}>
       <div role="tablist" aria-label="Editor panels" className="flex items-center gap-1 border-b border-line px-2">
         {tabs.map((t) => (
           <button

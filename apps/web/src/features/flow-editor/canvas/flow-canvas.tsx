@@ -48,7 +48,7 @@ import { useCanvasShortcuts } from "./use-canvas-shortcuts";
 const nodeTypes: NodeTypes = Object.fromEntries([...definitions.map((kind) => [kind.id, KindNode]), [UNKNOWN_KIND_TYPE, KindNode]]);
 const edgeTypes: EdgeTypes = { flow: FlowEdge };
 const SNAP_GRID: [number, number] = [GRID, GRID];
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
+const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
 const NO_POSITIONS: ReadonlyMap<string, Position> = new Map();
 const NO_SIZES: ReadonlyMap<string, { width: number; height: number }> = new Map();
