@@ -1,3 +1,4 @@
+import { approvalsRouter } from "./routers/approvals";
 import { connectionsRouter } from "./routers/connections";
 import { flowsRouter } from "./routers/flows";
 import { healthProcedure } from "./routers/health";
@@ -15,6 +16,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   members: membersRouter,
   runs: runsRouter,
+  approvals: approvalsRouter,
   lineage: lineageRouter,
   webhooks: webhooksRouter,
 });

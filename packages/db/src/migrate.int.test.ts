@@ -20,6 +20,9 @@ describe("migrations", () => {
     expect(result.rows.map((r) => r.table_name)).toEqual([
       "accounts",
       "audit_log",
+      "change_set_decisions",
+      "change_set_items",
+      "change_sets",
       "connections",
       "dry_runs",
       "flow_schedules",

@@ -65,6 +65,22 @@ export interface BatchOutput {
   ports: Record<string, FlowRecord[]>;
   errors?: RecordError[];
   writes?: RecordWrite[];
+  /**
+   * Approval nodes: records held for a person's decision. They leave by no port now; the runtime
+   * stores them with the checkpoint as items of the run's change set and sends each on (through
+   * the node again, decided) when it is approved or rejected.
+   */
+  held?: HeldRecord[];
+}
+
+/** A record an approval node holds, by its index in the batch the node received, with the change a person reviews. */
+export interface HeldRecord {
+  index: number;
+  key: string;
+  op: "create" | "update" | "delete";
+  before?: FlowRecord;
+  after?: FlowRecord;
+  changedFields: string[];
 }
 
 /** What a record sent to the `error` port carries in its `_error` field. */

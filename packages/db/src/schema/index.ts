@@ -6,3 +6,4 @@ export * from "./audit";
 export * from "./runs";
 export * from "./schedules";
 export * from "./dry-runs";
+export * from "./approvals";
