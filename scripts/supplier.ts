@@ -18,7 +18,8 @@ const CHANGE_EVERY_MS = 2 * 60_000;
 const preferredPort = Number(process.argv[2] ?? 0);
 
 async function start(): Promise<SupplierApi> {
-  const options = { count: SUPPLIER_PRODUCTS, seed: SEED, defaultPageSize: 100, maxPageSize: 1000 };
+  // control: the browser tests change chosen prices and pause the periodic changes over HTTP (loopback only).
+  const options = { count: SUPPLIER_PRODUCTS, seed: SEED, defaultPageSize: 100, maxPageSize: 1000, control: true };
   try {
     return await startSupplierApi({ ...options, port: preferredPort });
   } catch (error) {
@@ -31,6 +32,7 @@ async function start(): Promise<SupplierApi> {
 try {
   const supplier = await start();
   const changes = setInterval(() => {
+    if (supplier.automaticChangesPaused) return;
     const skus = supplier.changePercent(CHANGE_PERCENT);
     console.log(`${skus.length} products changed price and stock (${skus.slice(0, 3).join(", ")}, …)`);
   }, CHANGE_EVERY_MS);

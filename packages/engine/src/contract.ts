@@ -81,6 +81,11 @@ export interface HeldRecord {
   before?: FlowRecord;
   after?: FlowRecord;
   changedFields: string[];
+  /**
+   * Set when one of the node's rules decided the record at once: it also left by its port in this
+   * batch, and is recorded as a decided item (with the rule) so the change set shows it. Not held.
+   */
+  decisionSource?: "auto-approve" | "auto-reject";
 }
 
 /** What a record sent to the `error` port carries in its `_error` field. */

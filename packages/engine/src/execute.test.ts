@@ -373,6 +373,83 @@ describe("runFlow: dead letters and lineage", () => {
   });
 });
 
+describe("runFlow: approval nodes", () => {
+  /** numbers (12) → hold → store (approved) / rejects (rejected), in batches of 5. */
+  const approvalFlow = () =>
+    fixture("sync-numbers", (f) => {
+      f.settings = { batchSize: 5 };
+      f.nodes = f.nodes.filter((n) => n.id !== "even" && n.id !== "double");
+      f.nodes.find((n) => n.id === "numbers")!.config = { count: 12 };
+      f.nodes.push({ id: "review", kind: "approval.hold", kindVersion: 1, label: "Review", position: { x: 0, y: 0 } });
+      f.edges = [
+        { id: "e-start", source: "start", target: "numbers" },
+        { id: "e-numbers", source: "numbers", target: "review" },
+        { id: "e-approved", source: "review", sourcePort: "approved", target: "store" },
+        { id: "e-rejected", source: "review", sourcePort: "rejected", target: "rejects" },
+      ];
+    });
+
+  it("hands each checkpoint the records the node held (and those its rules decided), with the record as received, and counts the held ones", async () => {
+    const saves = checkpoints();
+    const report = await run(approvalFlow(), { checkpoint: saves });
+    expect(report.status).toBe("succeeded");
+    // Per batch: what that batch held, nothing twice.
+    expect(saves.saved.map((c) => (c.held ?? []).map((h) => h.key))).toEqual([
+      ["SKU-0", "SKU-1", "SKU-2", "SKU-3", "SKU-4"],
+      ["SKU-5", "SKU-6", "SKU-7", "SKU-8", "SKU-9"],
+      ["SKU-10", "SKU-11"],
+      [],
+    ]);
+    const held = saves.saved.flatMap((c) => c.held ?? []);
+    expect(held[3]).toEqual({
+      nodeId: "review",
+      batchIndex: 0,
+      index: 3,
+      key: "SKU-3",
+      op: "update",
+      before: { n: 2 },
+      after: { n: 3 },
+      changedFields: ["n"],
+      record: { id: 3, sku: "SKU-3", n: 3 },
+    });
+    expect(held.find((h) => h.key === "SKU-10")).toMatchObject({ batchIndex: 2, index: 0, decisionSource: "auto-approve" });
+    expect(held.filter((h) => h.decisionSource === undefined).map((h) => h.key)).toEqual(["SKU-0", "SKU-3", "SKU-6", "SKU-9"]);
+    // Held records leave by no port: only the rule-decided ones went on.
+    expect(report.nodes["review"]).toMatchObject({ in: 12, out: { approved: 4, rejected: 4 }, held: 4 });
+    expect(skus(report.services.written.get("store"))).toEqual(["SKU-1", "SKU-4", "SKU-7", "SKU-10"]);
+    expect(report.nodes["store"]!.held).toBeUndefined();
+    // The counts a resumed run starts from include what was held.
+    expect(saves.saved.at(-1)!.counts.nodes["review"]!.held).toBe(4);
+  });
+
+  it("a dry run counts what would wait for approval, and stores nothing", async () => {
+    const saves = checkpoints();
+    const report = await run(approvalFlow(), { checkpoint: saves, run: { mode: "dry-run" }, dryRunLimit: 7 });
+    expect(saves.saved).toEqual([]);
+    expect(report.nodes["review"]).toMatchObject({ in: 7, held: 3 });
+  });
+
+  it("a replayed decided record passes the node to its port and is not held again", async () => {
+    const saves = checkpoints();
+    const report = await run(approvalFlow(), {
+      checkpoint: saves,
+      replay: async function* () {
+        yield {
+          entries: [
+            { nodeId: "review", record: { sku: "SKU-3", n: 3, _approval: { decision: "approved" } } },
+            { nodeId: "review", record: { sku: "SKU-6", n: 6, _approval: { decision: "rejected" } } },
+          ],
+          cursor: 1,
+        };
+      },
+    });
+    expect(report.nodes["review"]).toMatchObject({ in: 2, out: { approved: 1, rejected: 1 } });
+    expect(report.nodes["review"]!.held).toBeUndefined();
+    expect(saves.saved.flatMap((c) => c.held ?? [])).toEqual([]);
+    expect(skus(report.services.written.get("store"))).toEqual(["SKU-3"]);
+  });
+});
+
 describe("runFlow: replay", () => {
   /** Records addressed to nodes, in batches; the cursor is the number of batches handed out. */
   function replaySource(batches: { nodeId: string; record: FlowRecord }[][]) {

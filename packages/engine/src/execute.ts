@@ -4,6 +4,7 @@ import type {
   BatchOutput,
   Expressions,
   FlowRecord,
+  HeldRecord,
   ImplementationRegistry,
   Json,
   LogLevel,
@@ -22,6 +23,8 @@ export interface NodeCounts {
   out: Record<string, number>;
   errors: number;
   ms: number;
+  /** Approval nodes: records held for a person's decision (in a dry run: those that would wait for approval). */
+  held?: number;
 }
 
 /** What a checkpoint carries so that a resumed run goes on counting where it stopped. Plain JSON. */
@@ -48,6 +51,20 @@ export interface Checkpoint {
   errors: DeadLetter[];
   /** What happened to record keys since the last checkpoint: destinations' writes and keyed errors at any node. */
   lineage: LineageEntry[];
+  /**
+   * Records approval nodes held since the last checkpoint (and those their rules decided at once,
+   * with `decisionSource`): the runtime stores them as change set items in the checkpoint's transaction.
+   * Absent: none.
+   */
+  held?: HeldEntry[];
+}
+
+/** A record an approval node held (or decided by a rule), with the node and the record as the node received it. */
+export interface HeldEntry extends HeldRecord {
+  nodeId: string;
+  /** The source batch (from 0); -1 after the last batch. */
+  batchIndex: number;
+  record: FlowRecord;
 }
 
 /** A per-record error with the record that met it: what `runs.retryFailed` sends into the node again. */
@@ -60,9 +77,10 @@ export interface DeadLetter extends RecordErrorReport {
 export interface LineageEntry {
   nodeId: string;
   key: string;
-  /** The destination's operation (create, update, delete, upsert) or "error" for a failure. */
-  op: RecordWrite["op"] | "error";
-  outcome: "written" | "failed";
+  /** The destination's operation (create, update, delete, upsert), "error" for a failure, or an approval node's decision. */
+  op: RecordWrite["op"] | "error" | "approve" | "reject" | "expire";
+  /** "skipped": a change that was rejected (or expired) at an approval node. */
+  outcome: "written" | "failed" | "skipped";
   /** The record as the node received it (absent when it came from a node's `finish`). */
   record?: FlowRecord;
   /** The destination's answer (e.g. "HTTP 201"), or the error message. */
@@ -225,6 +243,7 @@ class FlowRun<Services> {
   /** Since the last checkpoint; handed to it, then emptied, so memory stays bounded by the batch. */
   private deadLetters: DeadLetter[] = [];
   private lineage: LineageEntry[] = [];
+  private held: HeldEntry[] = [];
   private readonly samples: Record<string, Record<string, FlowRecord[]>> = {};
   private readonly planned: Record<string, PlannedWrite[]> = {};
   private readonly notPreviewable: Record<string, string> = {};
@@ -548,6 +567,7 @@ class FlowRun<Services> {
       }
     }
     if (output.writes && !this.dryRun) this.trace(node, output.writes, batch, batchNumber);
+    if (output.held && output.held.length > 0) this.hold(node, output.held, batch, batchNumber);
     for (const port in output.ports) this.deliver(node, port, output.ports[port]!);
     if (routed.length > 0) this.deliver(node, ERROR_PORT, routed);
   }
@@ -567,6 +587,25 @@ class FlowRun<Services> {
         batchIndex,
       });
     }
+  }
+
+  /** An approval node's held (and rule-decided) records, for the checkpoint; a dry run only counts them. */
+  private hold(node: PlannedNode, held: readonly HeldRecord[], batch: FlowRecord[], batchIndex: number): void {
+    const counts = this.counts.nodes[node.id]!;
+    let waiting = 0;
+    for (const entry of held) {
+      if (entry.decisionSource === undefined) waiting += 1;
+      if (this.dryRun) continue;
+      const record = batch[entry.index];
+      if (record === undefined) {
+        throw new RunError({
+          message: `Node “${node.label}” (kind “${node.kind}”) held a record it was not given (index ${entry.index}). This is a bug in that kind; please report it.`,
+          nodeId: node.id,
+        });
+      }
+      this.held.push({ ...entry, nodeId: node.id, batchIndex, record });
+    }
+    if (waiting > 0) counts.held = (counts.held ?? 0) + waiting;
   }
 
   private deliver(node: PlannedNode, port: string, records: FlowRecord[]): void {
@@ -610,6 +649,7 @@ class FlowRun<Services> {
       done,
       errors: this.deadLetters,
       lineage: this.lineage,
+      held: this.held,
     };
     try {
       await this.options.checkpoint?.save(checkpoint);
@@ -619,6 +659,7 @@ class FlowRun<Services> {
     this.options.state.markCommitted();
     this.deadLetters = [];
     this.lineage = [];
+    this.held = [];
   }
 
   private nodeFailure(node: PlannedNode, error: unknown, when?: string): RunError {

@@ -1,4 +1,5 @@
 import { createKindRegistry } from "@flowgate/flow";
+import { approvalReviewDefinition } from "./approval-review/definition";
 import { destinationFileDefinition } from "./destination-file/definition";
 import { httpDestinationDefinition } from "./destination-http/definition";
 import { destinationPostgresDefinition } from "./destination-postgres/definition";
@@ -28,6 +29,7 @@ export const nodeDefinitions = [
   changesTransformDefinition,
   conditionFilterDefinition,
   routeFilterDefinition,
+  approvalReviewDefinition,
   httpDestinationDefinition,
   destinationPostgresDefinition,
   destinationFileDefinition,

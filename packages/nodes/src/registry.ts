@@ -1,4 +1,5 @@
 import { createImplementationRegistry } from "@flowgate/engine";
+import { approvalReview } from "./approval-review/execute";
 import { destinationFile } from "./destination-file/execute";
 import { httpDestination } from "./destination-http/execute";
 import { destinationPostgres } from "./destination-postgres/execute";
@@ -25,6 +26,7 @@ export const nodeImplementations = createImplementationRegistry([
   changesTransform,
   conditionFilter,
   routeFilter,
+  approvalReview,
   httpDestination,
   destinationPostgres,
   destinationFile,

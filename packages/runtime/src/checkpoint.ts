@@ -2,6 +2,7 @@ import { runNodes, runs, type Database, type RunCountsSummary } from "@flowgate/
 import { canonicalJson, type Checkpoint, type DeadLetter, type FlowRecord, type LineageEntry, type NodeCounts, type RunCounts } from "@flowgate/engine";
 import { eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
+import { ruleLineage, writeHeldItems, type ApprovalNode } from "./approvals";
 
 /** A transaction (or the database): the checkpoint's writes must share one. */
 export type Tx = Pick<Database, "execute" | "update" | "insert" | "select">;
@@ -18,6 +19,8 @@ export interface CheckpointTarget {
    * its cursor (the last replayed id) as retried by this run.
    */
   replayOf?: string | null;
+  /** The flow version's approval nodes (approvalNodesOf): what they hold becomes change set items. */
+  approvalNodes?: ReadonlyMap<string, Pick<ApprovalNode, "rules">>;
 }
 
 /** Lineage's hash of a record: the first 32 hex digits of the SHA-256 of its canonical JSON. */
@@ -66,7 +69,8 @@ export async function upsertRunNodes(tx: Tx, runId: string, nodes: Record<string
 
 /**
  * Stores one checkpoint: the state the batch staged (into sync_state), the run's cursor, batch
- * index and counters, the per-node stats, the batch's dead letters and lineage, and for a replay,
+ * index and counters, the per-node stats, the batch's dead letters and lineage, what approval nodes
+ * held (change set items, with lineage for what their rules decided), and for a replay,
  * which dead letters it retried. Call it inside one transaction: either all of it is durable, or none
  * of it and the batch is read again. Answers whether someone asked to cancel the run.
  */
@@ -95,7 +99,12 @@ export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpo
       where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`);
   }
   await insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
-  await insertLineage(tx, runId, checkpoint.lineage, target);
+  const held = checkpoint.held ?? [];
+  if (held.length > 0) {
+    await writeHeldItems(tx, runId, held, { workspaceId: target.workspaceId, flowId: target.flowId, approvalNodes: target.approvalNodes ?? new Map() });
+  }
+  const decided = ruleLineage(held);
+  await insertLineage(tx, runId, decided.length > 0 ? [...checkpoint.lineage, ...decided] : checkpoint.lineage, target);
   const [run] = await tx
     .update(runs)
     .set({

@@ -95,3 +95,23 @@ export async function addDryRunJob(tx: Pick<Database, "execute">, dryRunId: stri
       job_key => ${`dry-run:${dryRunId}`}::text,
       max_attempts => ${DRY_RUN_MAX_ATTEMPTS}::int)`);
 }
+
+export const RESUME_APPROVAL_TASK = "resume-approval";
+/** A resume is retried (taking the items not yet applied again) after a crash or a lost database, this many times in all. */
+export const RESUME_APPROVAL_MAX_ATTEMPTS = 5;
+
+/**
+ * Adds the `resume-approval` job of a change set: call it in the transaction that decides items (or
+ * expires them), so a rolled-back decision sends nothing on. The job key (one per change set) folds
+ * decisions made in quick succession into one job; a decision made while a resume is running gets a
+ * fresh job, which takes what the running one did not.
+ */
+export async function enqueueResumeApproval(tx: Pick<Database, "execute">, changeSetId: string, options: { runAt?: Date } = {}): Promise<void> {
+  await tx.execute(sql`
+    select graphile_worker.add_job(
+      ${RESUME_APPROVAL_TASK},
+      json_build_object('changeSetId', ${changeSetId}::text),
+      run_at => ${options.runAt?.toISOString() ?? null}::timestamptz,
+      job_key => ${`resume-approval:${changeSetId}`}::text,
+      max_attempts => ${RESUME_APPROVAL_MAX_ATTEMPTS}::int)`);
+}

@@ -1,4 +1,16 @@
-export { addDryRunJob, addRunFlowJob, DRY_RUN_MAX_ATTEMPTS, DRY_RUN_TASK, enqueueRun, RUN_FLOW_MAX_ATTEMPTS, RUN_FLOW_TASK, type EnqueueRunInput } from "./enqueue";
+export {
+  addDryRunJob,
+  addRunFlowJob,
+  DRY_RUN_MAX_ATTEMPTS,
+  DRY_RUN_TASK,
+  enqueueResumeApproval,
+  enqueueRun,
+  RESUME_APPROVAL_MAX_ATTEMPTS,
+  RESUME_APPROVAL_TASK,
+  RUN_FLOW_MAX_ATTEMPTS,
+  RUN_FLOW_TASK,
+  type EnqueueRunInput,
+} from "./enqueue";
 export { createDryRunTask, DRY_RUN_SAMPLE_SIZE, DryRunPayloadSchema, type DryRunDeps, type DryRunPayload } from "./tasks/dry-run";
 export { PostgresStatePort } from "./state";
 export { recordHash, summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
@@ -7,6 +19,8 @@ export { createRuntimeServices, postgresConnectionParts, type RuntimeServices, t
 export { createRunFlowTask, DEFAULT_HEARTBEAT_MS, RunFlowPayloadSchema, type RunFlowDeps, type RunFlowPayload } from "./tasks/run-flow";
 export { createSweepRunsTask, sweepRuns, DEFAULT_STALE_AFTER_MS, SWEEP_RUNS_CRON, SWEEP_RUNS_TASK, type ReleasedRun, type SweepRunsOptions } from "./tasks/sweep-runs";
 export { createTaskList, type RuntimeDeps } from "./task-list";
+export { applyApprovalTimeouts, approvalNodesOf, type ApprovalNode } from "./approvals";
+export { createResumeApprovalTask, RESUME_RETRY_MS, ResumeApprovalPayloadSchema, type ResumeApprovalPayload } from "./tasks/resume-approval";
 export {
   createPruneHistoryTask,
   DEFAULT_RETENTION_DAYS,

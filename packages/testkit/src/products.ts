@@ -80,6 +80,21 @@ export class Catalogue {
     return indexes.map((i) => (this.products[i] as Product).sku);
   }
 
+  /** Sets the prices of the named products (and bumps their updated_at); returns the skus it found. */
+  setPrices(prices: Readonly<Record<string, number>>): string[] {
+    this.clock += 1000;
+    const updatedAt = new Date(this.clock).toISOString();
+    const found: string[] = [];
+    for (const product of this.products) {
+      const price = prices[product.sku];
+      if (price === undefined) continue;
+      product.price = roundPrice(price);
+      product.updated_at = updatedAt;
+      found.push(product.sku);
+    }
+    return found;
+  }
+
   /** Index of the first product whose sku sorts after `sku` (binary search; skus are in order). */
   indexAfter(sku: string): number {
     let low = 0;

@@ -166,3 +166,23 @@ describe("faults", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
   });
 });
+
+describe("control over HTTP", () => {
+  it("sets chosen prices and pauses the owner's periodic changes, only when enabled", async () => {
+    const api = await startSupplierApi({ count: 10, control: true });
+    const off = await startSupplierApi({ count: 10 });
+    try {
+      const set = await fetch(`${api.url}/_control/prices`, { method: "POST", body: JSON.stringify({ "SKU-000002": 12.5, "SKU-999999": 1 }) });
+      expect(await set.json()).toEqual({ changed: ["SKU-000002"] });
+      const product = (await (await fetch(`${api.url}/products/SKU-000002`)).json()) as { price: number };
+      expect(product.price).toBe(12.5);
+      expect(api.automaticChangesPaused).toBe(false);
+      await fetch(`${api.url}/_control/automatic-changes`, { method: "POST", body: JSON.stringify({ paused: true }) });
+      expect(api.automaticChangesPaused).toBe(true);
+      expect((await fetch(`${off.url}/_control/prices`, { method: "POST", body: "{}" })).status).toBe(405);
+    } finally {
+      await api.close();
+      await off.close();
+    }
+  });
+});

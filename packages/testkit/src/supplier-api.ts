@@ -16,6 +16,12 @@ export interface SupplierApiOptions {
   defaultPageSize?: number;
   maxPageSize?: number;
   port?: number;
+  /**
+   * Lets tests steer the API over HTTP (for a supplier in another process, as `npm start`'s demo):
+   * `POST /_control/prices` with `{ "SKU-000001": 12.5, … }` sets those prices, and
+   * `POST /_control/automatic-changes` with `{ "paused": true }` sets `automaticChangesPaused`.
+   */
+  control?: boolean;
 }
 
 export interface SupplierApi {
@@ -25,6 +31,10 @@ export interface SupplierApi {
   products: Product[];
   /** Changes `percent`% of the products' price, stock and updated_at; returns the changed skus in order. */
   changePercent(percent: number): string[];
+  /** Sets the named products' prices; returns the skus found. */
+  setPrices(prices: Readonly<Record<string, number>>): string[];
+  /** Whether a test asked (over `/_control`) that the owner's periodic changes stop. */
+  readonly automaticChangesPaused: boolean;
   requests: RequestLog;
   /** How many times `POST /oauth/token` was called (successful or not). */
   readonly tokenRequests: number;
@@ -66,6 +76,7 @@ export async function startSupplierApi(options: SupplierApiOptions = {}): Promis
   const tokens = new TokenIssuer();
   let tokenRequests = 0;
   let baseUrl = "";
+  let automaticChangesPaused = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", baseUrl);
@@ -77,6 +88,24 @@ export async function startSupplierApi(options: SupplierApiOptions = {}): Promis
       if (outcome.handled) return;
       tokenRequests++;
       return issueToken(req, res);
+    }
+
+    if (options.control && path.startsWith("/_control/") && req.method === "POST") {
+      let body: unknown;
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return sendError(res, 400, "bad_json", "The body must be JSON");
+      }
+      if (path === "/_control/prices" && body && typeof body === "object") {
+        const prices = Object.fromEntries(Object.entries(body).filter(([, v]) => typeof v === "number" && v > 0)) as Record<string, number>;
+        return sendJson(res, 200, { changed: catalogue.setPrices(prices) });
+      }
+      if (path === "/_control/automatic-changes" && body && typeof body === "object" && typeof (body as { paused?: unknown }).paused === "boolean") {
+        automaticChangesPaused = (body as { paused: boolean }).paused;
+        return sendJson(res, 200, { paused: automaticChangesPaused });
+      }
+      return sendError(res, 404, "not_found", "Unknown control");
     }
 
     if (path === "/redirect") {
@@ -219,6 +248,10 @@ export async function startSupplierApi(options: SupplierApiOptions = {}): Promis
     url: running.url,
     products: catalogue.products,
     changePercent: (percent) => catalogue.changePercent(percent),
+    setPrices: (prices) => catalogue.setPrices(prices),
+    get automaticChangesPaused() {
+      return automaticChangesPaused;
+    },
     requests,
     get tokenRequests() {
       return tokenRequests;

@@ -4,6 +4,7 @@ import { cn } from "@flowgate/ui";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
+import { badgeCount, usePendingApprovalCount } from "@/features/approvals/pending-count";
 import {
   ApprovalIcon,
   ConnectionIcon,
@@ -45,8 +46,10 @@ function isActive(pathname: string, href: string) {
 
 export function AppSidebar({ user }: { user: { name: string; email: string } }) {
   const pathname = usePathname();
+  const waiting = usePendingApprovalCount();
+  const badges: Record<string, number> = { "/approvals": waiting };
   // The editor needs the width for its canvas: the navigation shrinks to its icons there.
-  if (isEditorPath(pathname)) return <SlimSidebar pathname={pathname} />;
+  if (isEditorPath(pathname)) return <SlimSidebar pathname={pathname} badges={badges} />;
   return (
     <aside className="sticky top-0 flex h-screen w-56 shrink-0 xl:w-60 flex-col border-r border-line bg-white">
       <div className="flex items-center gap-2.5 px-5 pt-5 pb-4">
@@ -62,7 +65,13 @@ export function AppSidebar({ user }: { user: { name: string; email: string } }) 
             const active = isActive(pathname, item.href);
             return (
               <li key={item.href}>
-                <NavLink href={item.href} label={item.label} icon={item.icon} active={active && !item.children?.some((c) => isActive(pathname, c.href))} />
+                <NavLink
+                  href={item.href}
+                  label={item.label}
+                  icon={item.icon}
+                  active={active && !item.children?.some((c) => isActive(pathname, c.href))}
+                  badge={badges[item.href]}
+                />
                 {item.children && active ? (
                   <ul className="mt-0.5 ml-4 space-y-0.5 border-l border-slate-200 pl-2">
                     {item.children.map((child) => (
@@ -84,7 +93,7 @@ export function AppSidebar({ user }: { user: { name: string; email: string } }) 
   );
 }
 
-function SlimSidebar({ pathname }: { pathname: string }) {
+function SlimSidebar({ pathname, badges }: { pathname: string; badges: Record<string, number> }) {
   return (
     <aside className="sticky top-0 flex h-screen w-14 shrink-0 flex-col items-center border-r border-line bg-white py-3">
       <Link href="/flows" aria-label="Flowgate: all flows" className="mb-3 rounded-control p-1 focus-visible:outline-2 focus-visible:outline-accent-500">
@@ -94,19 +103,21 @@ function SlimSidebar({ pathname }: { pathname: string }) {
         <ul className="space-y-1">
           {NAV.map(({ href, label, icon: Icon }) => {
             const active = isActive(pathname, href);
+            const badge = badges[href] ?? 0;
             return (
               <li key={href}>
                 <Link
                   href={href}
-                  title={label}
-                  aria-label={label}
+                  title={badge > 0 ? `${label} (${badge} waiting)` : label}
+                  aria-label={badge > 0 ? `${label} (${badge} waiting)` : label}
                   aria-current={active ? "page" : undefined}
                   className={cn(
-                    "flex size-10 items-center justify-center rounded-control transition-colors",
+                    "relative flex size-10 items-center justify-center rounded-control transition-colors",
                     active ? "bg-accent-50 text-accent-600" : "text-slate-400 hover:bg-slate-100 hover:text-slate-700",
                   )}
                 >
                   <Icon className="size-[18px]" />
+                  {badge > 0 ? <span aria-hidden className="absolute top-1.5 right-1.5 size-2 rounded-full bg-accent-600 ring-2 ring-white" /> : null}
                 </Link>
               </li>
             );
@@ -123,12 +134,15 @@ function NavLink({
   icon: Icon,
   active,
   small,
+  badge = 0,
 }: {
   href: string;
   label: string;
   icon: ComponentType<SVGProps<SVGSVGElement>>;
   active: boolean;
   small?: boolean;
+  /** A count beside the label, e.g. changes waiting for approval; hidden at 0. */
+  badge?: number;
 }) {
   return (
     <Link
@@ -142,6 +156,12 @@ function NavLink({
     >
       <Icon className={cn(small ? "size-4" : "size-[18px]", active ? "text-accent-600" : "text-slate-400")} />
       {label}
+      {badge > 0 ? (
+        <span className="ml-auto rounded-full bg-accent-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums">
+          <span aria-hidden>{badgeCount(badge)}</span>
+          <span className="sr-only">{` (${badge.toLocaleString("en")} waiting)`}</span>
+        </span>
+      ) : null}
     </Link>
   );
 }

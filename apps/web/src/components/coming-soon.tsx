@@ -1,7 +1,7 @@
 import { Card, PageHeader } from "@flowgate/ui";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { ApprovalIcon, RunsIcon, TemplateIcon } from "./icons";
+import { RunsIcon, TemplateIcon } from "./icons";
 
 interface Section {
   title: string;
@@ -24,18 +24,6 @@ const SECTIONS = {
       { title: "Live progress", text: "Watch a run as it moves through its steps, with counts per step and per batch." },
       { title: "Clear failures", text: "Each error names the step, the field and the record's key, and says what to do about it." },
       { title: "Safe retries", text: "Writes are keyed by record, so running again never changes anything twice." },
-    ],
-  },
-  approvals: {
-    title: "Approvals",
-    description: "Changes waiting for someone to say yes before they are written.",
-    icon: <ApprovalIcon />,
-    headline: "Review each change, field by field, before it's written",
-    text: "When a flow has an approval step, the changes it would make wait here: one item per record, showing what each field holds now and what it would become. Approve or reject them one by one or all at once, and the flow carries on with what you approved.",
-    points: [
-      { title: "Before and after", text: "See every changed field side by side, so a wrong price never reaches your shop." },
-      { title: "In bulk or one by one", text: "Approve a whole change set at once, or pick out the items that look wrong." },
-      { title: "Remembered decisions", text: "Rejected changes are not proposed again until the source changes them." },
     ],
   },
   templates: {

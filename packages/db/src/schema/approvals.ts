@@ -89,6 +89,8 @@ export const changeSetItems = pgTable(
   (t) => [
     uniqueIndex("change_set_items_set_key_idx").on(t.changeSetId, t.key),
     index("change_set_items_set_status_idx").on(t.changeSetId, t.status, t.id),
+    // Paging a change set by id without a status filter (the "any status" view).
+    index("change_set_items_set_id_idx").on(t.changeSetId, t.id),
     // The resume task's look-up: decided, not yet sent on.
     index("change_set_items_unapplied_idx").on(t.changeSetId, t.id).where(sql`${t.status} <> 'pending' and ${t.appliedAt} is null`),
   ],

@@ -1,12 +1,14 @@
-import { flowVersions, FINISHED_RUN_STATUSES, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
+import { flows, flowVersions, FINISHED_RUN_STATUSES, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
 import { runFlow, type Checkpoint, type Json, type ResumePoint, type RunCounts, type RunReport } from "@flowgate/engine";
 import { validateFlow } from "@flowgate/flow";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
+import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets, notifyWaitingChanges, type ChangeSetProgress } from "../approvals";
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
 import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
+import { enqueueResumeApproval } from "../enqueue";
 import { enginePorts, kindsOf, openDocument, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
 import { batchObserver, type RunMetrics } from "../metrics";
@@ -24,6 +26,8 @@ export interface RunFlowDeps extends EngineDeps {
   heartbeatMs?: number;
   /** The worker's metrics (records by node kind, batch durations); none in tests that do not look at them. */
   metrics?: RunMetrics;
+  /** The web app's address, for links in notifications (e.g. a change set waiting for approval); relative links without it. */
+  appUrl?: string;
 }
 
 interface ProgressColumn {
@@ -52,8 +56,8 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       log.warn({}, "run-flow: the run no longer exists; nothing to do");
       return;
     }
-    if (FINISHED_RUN_STATUSES.includes(run.status)) {
-      log.info({ status: run.status }, "run-flow: the run is already over");
+    if (FINISHED_RUN_STATUSES.includes(run.status) || run.status === "awaiting_approval") {
+      log.info({ status: run.status }, "run-flow: the run is already through (over, or waiting for approval)");
       return;
     }
     if (run.cancelRequested) {
@@ -67,7 +71,11 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     // From here the run holds one of the flow's slots: whatever happens, the next waiting run is woken.
     held.flow = { flowId: run.flowId, flowVersionId: run.flowVersionId };
 
-    const [version] = await db.select({ document: flowVersions.document }).from(flowVersions).where(eq(flowVersions.id, run.flowVersionId)).limit(1);
+    const [version] = await db
+      .select({ document: flowVersions.document, authorId: flowVersions.authorId })
+      .from(flowVersions)
+      .where(eq(flowVersions.id, run.flowVersionId))
+      .limit(1);
     const validation = validateFlow(openDocument(version?.document), kinds);
     if (!version || !validation.ok) {
       const problems = validation.problems.map((p) => ({ code: p.code, message: p.message, path: p.path, ...(p.nodeId !== undefined && { nodeId: p.nodeId }) }));
@@ -83,6 +91,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     }
     const flow = validation.flow;
     const destinationIds = new Set(flow.nodes.filter((n) => kinds.get(n.kind)?.category === "destination").map((n) => n.id));
+    const approvalNodes = approvalNodesOf(flow, version.authorId);
     // A webhook run reads the request stored with its delivery.
     const start = await runStartOf(db, run, flow);
     if (!start) {
@@ -147,7 +156,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
         checkpoint: {
           save: async (checkpoint: Checkpoint) => {
             const { cancelRequested } = await db.transaction((tx) =>
-              writeCheckpoint(tx, runId, checkpoint, { workspaceId: run.workspaceId, flowId: run.flowId, destinationIds, attempt: started.attempt, replayOf }),
+              writeCheckpoint(tx, runId, checkpoint, { workspaceId: run.workspaceId, flowId: run.flowId, destinationIds, attempt: started.attempt, replayOf, approvalNodes }),
             );
             observeBatch(checkpoint);
             // Cancel is honoured at batch boundaries: the engine stops after this checkpoint.
@@ -184,12 +193,18 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       throw new Error(message);
     }
 
-    await db.transaction(async (tx) => {
-      await finish(tx, runId, {
-        status: report.status,
-        counts: summarizeCounts({ recordsRead: report.recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds),
-        ...(report.error && { error: report.error }),
-      });
+    const waiting = await db.transaction(async (tx) => {
+      const counts = summarizeCounts({ recordsRead: report.recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds);
+      // A run that went through with changes still to decide (or decided while it ran, not yet sent on) waits for them.
+      const sets = approvalNodes.size > 0 && (report.status === "succeeded" || report.status === "succeeded_with_errors") ? await changeSetProgress(tx, runId) : [];
+      const awaiting = sets.some((set) => set.pending > 0 || set.unapplied > 0);
+      if (awaiting) {
+        await tx.update(runs).set({ status: "awaiting_approval", finishedAt: null, heartbeatAt: null, error: null, counts }).where(eq(runs.id, runId));
+      } else {
+        await finish(tx, runId, { status: report.status, counts, ...(report.error && { error: report.error }) });
+      }
+      await closeDecidedChangeSets(tx, sets);
+      for (const set of sets) if (set.unapplied > 0) await enqueueResumeApproval(tx, set.id);
       await upsertRunNodes(tx, runId, report.nodes);
       const samples = Object.entries(report.samples).flatMap(([nodeId, byPort]) =>
         Object.entries(byPort).map(([port, records]) => ({ runId, nodeId, port, records })),
@@ -201,7 +216,13 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
           .onConflictDoUpdate({ target: [runSamples.runId, runSamples.nodeId, runSamples.port], set: { records: sql`excluded.records` } });
       }
       // The dead letters are already stored, each with the checkpoint of its batch.
+      return sets.filter((set) => set.pending > 0);
     });
+    if (waiting.length > 0) {
+      await notifyApprovers(deps, { runId, workspaceId: run.workspaceId, flowId: run.flowId }, waiting, approvalNodes, log).catch((error: unknown) =>
+        log.warn({ err: describe(error) }, "run-flow: could not send the approval notification"),
+      );
+    }
     log.info(
       {
         status: report.status,
@@ -224,6 +245,35 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       }
     }
   };
+}
+
+/**
+ * The in-app notice of waiting changes is the change set row itself (the inbox lists pending ones);
+ * an approval node with a webhook URL also tells a chat tool. Best effort.
+ */
+async function notifyApprovers(
+  deps: RunFlowDeps,
+  run: { runId: string; workspaceId: string; flowId: string },
+  waiting: readonly ChangeSetProgress[],
+  approvalNodes: ReturnType<typeof approvalNodesOf>,
+  log: RuntimeLog,
+): Promise<void> {
+  const notices = waiting.flatMap((set) => {
+    const url = approvalNodes.get(set.nodeId)?.config.notifyWebhookUrl;
+    return url ? [{ set, url }] : [];
+  });
+  if (notices.length === 0) return;
+  const [flow] = await deps.db.select({ name: flows.name }).from(flows).where(eq(flows.id, run.flowId)).limit(1);
+  const http = deps.services.forRun({ id: run.runId, workspaceId: run.workspaceId }).http;
+  for (const { set, url } of notices) {
+    await notifyWaitingChanges(http, log, {
+      url,
+      flowName: flow?.name ?? "A flow",
+      pending: set.pending,
+      changeSetId: set.id,
+      ...(deps.appUrl !== undefined && { appUrl: deps.appUrl }),
+    });
+  }
 }
 
 type Executor = Pick<Database, "update">;

@@ -1,8 +1,8 @@
-import { flows, flowVersions, newId, runs, workspaces } from "@flowgate/db";
+import { changeSets, flows, flowVersions, newId, runs, workspaces } from "@flowgate/db";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueueRun } from "../enqueue";
+import { enqueueResumeApproval, enqueueRun } from "../enqueue";
 import { installWorkerSchema } from "../testing";
 import { MAX_RUN_STARTS, sweepRuns } from "./sweep-runs";
 
@@ -101,5 +101,27 @@ describe("sweep-runs", () => {
     // (The earlier tests' runs are stale by then too.)
     expect(await sweepRuns(database.db, { now: new Date(Date.now() + 61_000), staleAfterMs: 60_000 })).toContainEqual({ runId, workerId: "worker-later" });
     expect((await state(runId)).status).toBe("queued");
+  });
+  it("releases the job of a run whose worker died sending approved changes on; the run waits for its resume again", async () => {
+    const { runId } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
+    await database.pool.query("delete from graphile_worker._private_jobs where key = $1", [`run:${runId}`]);
+    const changeSetId = newId();
+    await database.db.insert(changeSets).values({
+      id: changeSetId,
+      workspaceId,
+      flowId,
+      runId,
+      nodeId: "review",
+      rules: { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" },
+    });
+    await database.db.transaction((tx) => enqueueResumeApproval(tx, changeSetId));
+    await database.db.update(runs).set({ status: "running", heartbeatAt: minutesAgo(5) }).where(eq(runs.id, runId));
+    await database.pool.query("update graphile_worker._private_jobs set locked_at = $2, locked_by = 'worker-gone', attempts = 1 where key = $1", [`resume-approval:${changeSetId}`, minutesAgo(6)]);
+
+    expect(await sweepRuns(database.db)).toEqual([{ runId, workerId: "worker-gone" }]);
+    const [run] = await database.db.select().from(runs).where(eq(runs.id, runId));
+    expect(run!.status).toBe("awaiting_approval");
+    const job = (await database.pool.query("select locked_by, attempts from graphile_worker.jobs where key = $1", [`resume-approval:${changeSetId}`])).rows[0];
+    expect(job).toEqual({ locked_by: null, attempts: 0 });
   });
 });

@@ -2,7 +2,8 @@ import { runs, type Database } from "@flowgate/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { RUN_FLOW_TASK } from "../enqueue";
+import { applyApprovalTimeouts } from "../approvals";
+import { RESUME_APPROVAL_TASK, RUN_FLOW_TASK } from "../enqueue";
 import type { RuntimeLog } from "../log";
 
 export const SWEEP_RUNS_TASK = "sweep-runs";
@@ -45,13 +46,16 @@ export interface ReleasedRun {
 export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): Promise<ReleasedRun[]> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS));
   const released = await db.transaction(async (tx) => {
-    const result = await tx.execute<{ run_id: string; locked_by: string; job_id: string; job_attempts: number; run_attempt: number }>(sql`
-      select r.id as run_id, j.locked_by, j.id::text as job_id, j.attempts::int as job_attempts, r.attempt as run_attempt
+    const result = await tx.execute<{ run_id: string; locked_by: string; job_id: string; job_attempts: number; run_attempt: number; task: string }>(sql`
+      select r.id as run_id, j.locked_by, j.id::text as job_id, j.attempts::int as job_attempts, r.attempt as run_attempt, t.identifier as task
       from ${runs} r
       -- By payload, not job key: manual runs are keyed run:<id>, scheduled ones schedule:<flow>:<slot>.
       -- The public jobs view has no payload, so this reads graphile-worker's own tables (0.17 layout).
+      -- A run resuming after approvals is held by its change set's resume-approval job.
       join graphile_worker._private_jobs j on j.payload->>'runId' = r.id
-      join graphile_worker._private_tasks t on t.id = j.task_id and t.identifier = ${RUN_FLOW_TASK}
+        or j.payload->>'changeSetId' in (select cs.id from change_sets cs where cs.run_id = r.id)
+      join graphile_worker._private_tasks t on t.id = j.task_id
+        and (t.identifier = ${RUN_FLOW_TASK} and j.payload->>'runId' is not null or t.identifier = ${RESUME_APPROVAL_TASK} and j.payload->>'changeSetId' is not null)
       where r.status = 'running'
         and (r.heartbeat_at is null or r.heartbeat_at < ${cutoff.toISOString()}::timestamptz)
         and j.locked_by is not null
@@ -69,11 +73,11 @@ export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): P
     for (const row of resumed) {
       await tx.execute(sql`select graphile_worker.reschedule_jobs(array[${row.job_id}::bigint], run_at => now(), attempts => ${Math.max(0, row.job_attempts - 1)}::int)`);
     }
-    if (resumed.length > 0) {
-      await tx
-        .update(runs)
-        .set({ status: "queued", heartbeatAt: null })
-        .where(and(eq(runs.status, "running"), inArray(runs.id, resumed.map((row) => row.run_id))));
+    // A run's first pass waits in the queue again; a run that was sending approved changes on waits for its resume.
+    for (const [task, status] of [[RUN_FLOW_TASK, "queued"], [RESUME_APPROVAL_TASK, "awaiting_approval"]] as const) {
+      const ids = resumed.filter((row) => row.task === task).map((row) => row.run_id);
+      if (ids.length === 0) continue;
+      await tx.update(runs).set({ status, heartbeatAt: null }).where(and(eq(runs.status, "running"), inArray(runs.id, ids)));
     }
     if (spent.length > 0) {
       await tx.execute(sql`select graphile_worker.permanently_fail_jobs(array(select jsonb_array_elements_text(${JSON.stringify(spent.map((row) => row.job_id))}::jsonb)::bigint), ${"the worker running it stopped too often"}::text)`);
@@ -103,10 +107,12 @@ export interface SweepRunsDeps {
   staleAfterMs?: number;
 }
 
-/** sweep-runs: run every minute from graphile-worker's crontab. */
+/** sweep-runs: run every minute from graphile-worker's crontab; also applies approval timeouts. */
 export function createSweepRunsTask(deps: SweepRunsDeps): Task {
   return async (payload) => {
     SweepRunsPayloadSchema.parse(payload);
     await sweepRuns(deps.db, { log: deps.log, ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }) });
+    // Change sets past their deadline: the same minute's sweep.
+    await applyApprovalTimeouts(deps.db, { log: deps.log });
   };
 }

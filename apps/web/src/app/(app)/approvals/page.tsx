@@ -1,7 +1,8 @@
-import { ComingSoon, comingSoonMetadata } from "@/components/coming-soon";
+import type { Metadata } from "next";
+import { ApprovalsView } from "@/features/approvals/approvals-view";
 
-export const metadata = comingSoonMetadata("approvals");
+export const metadata: Metadata = { title: "Approvals" };
 
 export default function ApprovalsPage() {
-  return <ComingSoon section="approvals" />;
+  return <ApprovalsView />;
 }

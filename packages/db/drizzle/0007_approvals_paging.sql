@@ -1,0 +1,1 @@
+CREATE INDEX "change_set_items_set_id_idx" ON "change_set_items" USING btree ("change_set_id","id");

@@ -1,0 +1,273 @@
+import { changeSets, flowVersions, runs, type Database, type RunErrorDetails } from "@flowgate/db";
+import { runFlow, type Checkpoint, type FlowRecord, type Json, type LineageEntry, type ReplaySource, type RunCounts, type RunReport } from "@flowgate/engine";
+import { validateFlow } from "@flowgate/flow";
+import { and, eq, sql } from "drizzle-orm";
+import type { JobHelpers, Task } from "graphile-worker";
+import { z } from "zod";
+import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets } from "../approvals";
+import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
+import { wakeWaitingRuns } from "../concurrency";
+import { enqueueResumeApproval } from "../enqueue";
+import { enginePorts, kindsOf, openDocument } from "../engine-ports";
+import { runStartOf } from "../webhooks/trigger";
+import { DEFAULT_HEARTBEAT_MS, type RunFlowDeps } from "./run-flow";
+
+export const ResumeApprovalPayloadSchema = z.object({ changeSetId: z.string().min(1) });
+export type ResumeApprovalPayload = z.infer<typeof ResumeApprovalPayloadSchema>;
+
+/** How long a resume waits when its run is still running (its first pass, or another resume): it looks again then. */
+export const RESUME_RETRY_MS = 2_000;
+
+interface ProgressColumn {
+  counts: RunCounts;
+  done: boolean;
+}
+
+/** One decided item as the resume sends it on. */
+type DecidedItem = {
+  id: number;
+  key: string;
+  status: "approved" | "rejected" | "expired";
+  record: FlowRecord;
+  decision_source: string | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decided_at: string | null;
+};
+
+/**
+ * resume-approval {changeSetId}: sends the decided items of a change set on, from its approval node,
+ * on the run's pinned flow version, in batches of the flow's batch size. Approved items go out of
+ * the node's `approved` port, rejected ones out of `rejected` (with `_approval` added); expired ones
+ * are only marked. Each batch's checkpoint marks its items applied, in the same transaction as its
+ * lineage and stats: a resume that stops half-way takes the items not yet applied again, and
+ * destination writes are keyed. The run ends when nothing is pending any more, else waits again.
+ *
+ * The run is taken as it is taken by run-flow (status `running`, with a heartbeat), so two resumes of
+ * one run, or a resume and the run's first pass, never work at once: the later one looks again soon.
+ */
+export function createResumeApprovalTask(deps: RunFlowDeps): Task {
+  const { kinds } = kindsOf(deps);
+  const { db } = deps;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+
+  return async (payload: unknown, helpers: JobHelpers) => {
+    const { changeSetId } = ResumeApprovalPayloadSchema.parse(payload);
+    const log = deps.log.child({ changeSetId, jobId: helpers.job.id, attempt: helpers.job.attempts });
+    const [set] = await db.select().from(changeSets).where(eq(changeSets.id, changeSetId)).limit(1);
+    if (!set) {
+      log.warn({}, "resume-approval: the change set no longer exists; nothing to do");
+      return;
+    }
+    const runId = set.runId;
+    const [run] = await db.select().from(runs).where(eq(runs.id, runId)).limit(1);
+    if (!run) return;
+    if (run.status === "queued" || run.status === "running") {
+      // The run's first pass (or another resume) is still at work: this one comes back when it is likely done.
+      log.debug({ runId, status: run.status }, "resume-approval: the run is busy; looking again shortly");
+      await enqueueResumeApproval(db, changeSetId, { runAt: new Date(Date.now() + RESUME_RETRY_MS) });
+      return;
+    }
+    if (run.status !== "awaiting_approval") {
+      log.info({ runId, status: run.status }, "resume-approval: the run is over; decided items are not sent on");
+      return;
+    }
+
+    const [started] = await db
+      .update(runs)
+      .set({ status: "running", heartbeatAt: new Date(), attempt: sql`${runs.attempt} + 1` })
+      .where(and(eq(runs.id, runId), eq(runs.status, "awaiting_approval")))
+      .returning();
+    if (!started) {
+      await enqueueResumeApproval(db, changeSetId, { runAt: new Date(Date.now() + RESUME_RETRY_MS) });
+      return;
+    }
+    const flowRef = { flowId: run.flowId, flowVersionId: run.flowVersionId };
+    try {
+      await resume(started);
+    } finally {
+      await wakeWaitingRuns(db, flowRef).catch((error: unknown) => log.warn({ err: describe(error) }, "resume-approval: could not wake the flow's waiting runs"));
+    }
+
+    async function resume(started: typeof runs.$inferSelect): Promise<void> {
+      const [version] = await db
+        .select({ document: flowVersions.document, authorId: flowVersions.authorId })
+        .from(flowVersions)
+        .where(eq(flowVersions.id, started.flowVersionId))
+        .limit(1);
+      const validation = validateFlow(openDocument(version?.document), kinds);
+      if (!version || !validation.ok) {
+        await endRun(started.id, "failed", {
+          message: "The flow version this run started with no longer runs (it was deleted or its node kinds changed), so the approved changes could not be sent on. Start a new run.",
+        });
+        return;
+      }
+      const flow = validation.flow;
+      const destinationIds = new Set(flow.nodes.filter((n) => kinds.get(n.kind)?.category === "destination").map((n) => n.id));
+      const approvalNodes = approvalNodesOf(flow, version.authorId);
+      const node = flow.nodes.find((n) => n.id === set!.nodeId);
+      const start = await runStartOf(db, started, flow);
+
+      const progress = started.progress as ProgressColumn | null;
+      const counts: RunCounts = progress?.counts ?? { batches: 0, recordsRead: 0, errors: 0, nodes: {}, edges: {} };
+      // The run read its source once: sending decided items on reads nothing more.
+      const recordsRead = counts.recordsRead;
+      const cursor = (started.cursor as Json | null) ?? undefined;
+      /** By the replay cursor (the last item id of a batch): the items the batch stands for and their lineage. */
+      const taken = new Map<number, { ids: number[]; lineage: LineageEntry[] }>();
+      const label = node?.label ?? set!.nodeId;
+
+      const replay: ReplaySource = async function* () {
+        let after = 0;
+        while (true) {
+          const result = await db.execute<DecidedItem>(sql`
+            select i.id::int as id, i.key, i.status, i.record, i.decision_source, i.decided_by, u.name as decided_by_name, i.decided_at
+            from change_set_items i left join users u on u.id = i.decided_by
+            where i.change_set_id = ${changeSetId} and i.status <> 'pending' and i.applied_at is null and i.id > ${after}
+            order by i.id
+            limit ${flow.settings.batchSize}`);
+          const rows = result.rows;
+          const last = rows.at(-1);
+          if (!last) return;
+          after = last.id;
+          const entries: { nodeId: string; record: FlowRecord }[] = [];
+          const lineage: LineageEntry[] = [];
+          for (const item of rows) {
+            const decidedAt = item.decided_at ? new Date(item.decided_at).toISOString() : null;
+            if (item.status !== "expired") {
+              const decision = item.status;
+              entries.push({ nodeId: set!.nodeId, record: { ...item.record, _approval: { decision, by: item.decided_by ?? item.decision_source, at: decidedAt } } });
+            }
+            lineage.push({
+              nodeId: set!.nodeId,
+              key: item.key,
+              op: item.status === "approved" ? "approve" : item.status === "rejected" ? "reject" : "expire",
+              outcome: item.status === "approved" ? "written" : "skipped",
+              record: item.record,
+              detail: decisionDetail(item),
+              batchIndex: -1,
+            });
+          }
+          taken.set(after, { ids: rows.map((r) => r.id), lineage });
+          yield { entries, cursor: after };
+          if (rows.length < flow.settings.batchSize) return;
+        }
+      };
+
+      const cancel = new AbortController();
+      const heartbeat = setInterval(() => {
+        void db
+          .update(runs)
+          .set({ heartbeatAt: new Date() })
+          .where(and(eq(runs.id, started.id), eq(runs.status, "running")))
+          .catch((error: unknown) => log.warn({ err: describe(error) }, "resume-approval: heartbeat failed"));
+      }, heartbeatMs);
+      heartbeat.unref();
+
+      let report: RunReport;
+      try {
+        report = await runFlow({
+          flow,
+          ...enginePorts(deps, { id: started.id, workspaceId: started.workspaceId, flowId: started.flowId }, log),
+          run: { id: started.id, flowId: started.flowId, mode: "run", startedAt: started.startedAt ?? new Date(), ...(start && { trigger: start.trigger }) },
+          ...(start?.triggerNodeId !== undefined && { triggerNodeId: start.triggerNodeId }),
+          replay,
+          signal: cancel.signal,
+          resumeFrom: { cursor: undefined, batchIndex: started.batchIndex, counts, done: false },
+          checkpoint: {
+            save: async (checkpoint: Checkpoint) => {
+              const batch = typeof checkpoint.cursor === "number" ? taken.get(checkpoint.cursor) : undefined;
+              const stored: Checkpoint = {
+                ...checkpoint,
+                cursor,
+                counts: { ...checkpoint.counts, recordsRead },
+                lineage: batch ? [...checkpoint.lineage, ...batch.lineage.map((l) => ({ ...l, batchIndex: checkpoint.batchIndex }))] : checkpoint.lineage,
+              };
+              const { cancelRequested } = await db.transaction(async (tx) => {
+                const answer = await writeCheckpoint(tx, started.id, stored, {
+                  workspaceId: started.workspaceId,
+                  flowId: started.flowId,
+                  destinationIds,
+                  attempt: started.attempt,
+                  approvalNodes,
+                });
+                if (batch) {
+                  await tx.execute(sql`
+                    update change_set_items set applied_at = now()
+                    where change_set_id = ${changeSetId} and applied_at is null
+                      and id = any(array(select jsonb_array_elements_text(${JSON.stringify(batch.ids)}::jsonb)::bigint))`);
+                }
+                return answer;
+              });
+              if (batch) taken.delete(checkpoint.cursor as number);
+              if (cancelRequested && !cancel.signal.aborted) cancel.abort();
+            },
+          },
+        });
+      } catch (error) {
+        // The checkpoint could not be saved: the items of that batch are not marked, the retried job takes them again.
+        log.error({ err: describe(error) }, "resume-approval: checkpoint failed; the job will be retried");
+        await waitAgain(started.id).catch(() => {});
+        throw error;
+      } finally {
+        clearInterval(heartbeat);
+      }
+
+      if (report.status === "failed" && report.error?.transient && helpers.job.attempts < helpers.job.max_attempts) {
+        await waitAgain(started.id);
+        throw new Error(`Sending the decided changes on stopped: ${report.error.message} It goes on with the changes not yet sent.`);
+      }
+      if (report.status === "failed" || report.status === "cancelled") {
+        await endRun(started.id, report.status, report.error ? { message: report.error.message, ...(report.error.nodeId !== undefined && { nodeId: report.error.nodeId }) } : undefined);
+        log.warn({ runId: started.id, status: report.status, error: report.error?.message }, "resume-approval: the resumed branch did not go through");
+        return;
+      }
+
+      await db.transaction(async (tx) => {
+        const sets = await changeSetProgress(tx, started.id);
+        const summary = summarizeCounts({ recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds);
+        if (sets.some((s) => s.pending > 0 || s.unapplied > 0)) {
+          await tx.update(runs).set({ status: "awaiting_approval", heartbeatAt: null, counts: summary }).where(eq(runs.id, started.id));
+          // Decided while this resume ran, behind where it had got to: another pass takes them.
+          for (const s of sets) if (s.unapplied > 0) await enqueueResumeApproval(tx, s.id);
+        } else {
+          await tx
+            .update(runs)
+            .set({ status: report.errorCount > 0 ? "succeeded_with_errors" : "succeeded", finishedAt: new Date(), heartbeatAt: null, error: null, counts: summary })
+            .where(eq(runs.id, started.id));
+        }
+        await closeDecidedChangeSets(tx, sets);
+        await upsertRunNodes(tx, started.id, report.nodes);
+      });
+      log.info({ runId: started.id, errors: report.errorCount, label }, "resume-approval: decided changes sent on");
+    }
+  };
+
+  /** The run waits for decisions again (a resume that stops gives the run back). */
+  async function waitAgain(runId: string): Promise<void> {
+    await db.update(runs).set({ status: "awaiting_approval", heartbeatAt: null }).where(and(eq(runs.id, runId), eq(runs.status, "running")));
+  }
+
+  async function endRun(runId: string, status: "failed" | "cancelled", error?: RunErrorDetails): Promise<void> {
+    await db.update(runs).set({ status, finishedAt: new Date(), heartbeatAt: null, error: error ?? null }).where(eq(runs.id, runId));
+  }
+}
+
+function decisionDetail(item: DecidedItem): string {
+  const verb = item.status === "approved" ? "approved" : item.status === "rejected" ? "rejected" : "expired";
+  switch (item.decision_source) {
+    case "person":
+      return `${verb} by ${item.decided_by_name ?? "a person"}`;
+    case "timeout":
+      return item.status === "expired" ? "expired: nobody decided before the deadline" : `${verb} when the deadline passed`;
+    case "auto-approve":
+    case "auto-reject":
+      return `${verb} by the node's ${item.decision_source} rule`;
+    default:
+      return verb;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
