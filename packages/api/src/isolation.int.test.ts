@@ -24,6 +24,8 @@ interface WorkspaceIds {
   runId: string;
   /** A queued dry run of the flow. */
   dryRunId: string;
+  /** The run's change set, with one pending item. */
+  changeSetId: string;
 }
 
 type Case =
@@ -132,6 +134,18 @@ const cases: Record<string, Case> = {
       expect(json(r)).not.toContain(b.flowId);
     },
   },
+  "approvals.list": {
+    kind: "own-workspace",
+    input: () => ({}),
+    check: (r, b) => {
+      expect((r as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([a.changeSetId]);
+      expect(json(r)).not.toContain(b.flowId);
+    },
+  },
+  "approvals.pendingCount": { kind: "own-workspace", check: (r) => expect(r).toEqual({ changeSets: 1, items: 1 }) },
+  "approvals.get": { kind: "by-id", input: (ids) => ({ changeSetId: ids.changeSetId }) },
+  "approvals.items": { kind: "by-id", input: (ids) => ({ changeSetId: ids.changeSetId }) },
+  "approvals.decide": { kind: "by-id", input: (ids) => ({ changeSetId: ids.changeSetId, decision: "reject", filter: {} }) },
   "members.acceptInvite": {
     kind: "unscoped",
     why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
@@ -186,7 +200,15 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
   // History a worker would have written: a dead letter and the key's lineage.
   await api.database.db.insert(recordErrors).values({ runId, nodeId: "n1", batchIndex: 0, index: 0, key: SHARED_KEY, message: "refused", record: { sku: SHARED_KEY } });
   await api.database.db.insert(lineage).values({ workspaceId: owner.workspaceId, flowId, runId, nodeId: "n1", key: SHARED_KEY, op: "error", outcome: "failed", batchIndex: 0 });
-  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId };
+  // A change set the run's approval step holds.
+  const changeSetId = `cs-${otherMemberName}`;
+  const rules = { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: owner.id, timeoutHours: null, timeoutAction: "expire" };
+  await api.database.pool.query("insert into change_sets (id, workspace_id, flow_id, run_id, node_id, rules) values ($1, $2, $3, $4, 'cheap', $5)", [changeSetId, owner.workspaceId, flowId, runId, rules]);
+  await api.database.pool.query(
+    `insert into change_set_items (change_set_id, key, op, before, after, changed_fields, record) values ($1, $2, 'update', '{"price": 1}', '{"price": 2}', '{price}', '{"price": 2}')`,
+    [changeSetId, SHARED_KEY],
+  );
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId };
 }
 
 beforeAll(async () => {
@@ -244,6 +266,8 @@ describe("workspace isolation", () => {
     const runs = await bob.caller.runs.list({});
     expect(runs.items.map((r) => [r.id, r.status, r.cancelRequested])).toEqual([[b.runId, "queued", false]]);
     expect((await bob.caller.runs.errors({ runId: b.runId })).items.map((e) => e.status)).toEqual(["open"]);
+    // Nor was B's change set decided.
+    expect((await bob.caller.approvals.items({ changeSetId: b.changeSetId })).items.map((i) => i.status)).toEqual(["pending"]);
     // A's attempts at B's webhook neither created nor rotated one.
     expect((await api.database.pool.query("select flow_id from flow_webhooks where flow_id = $1", [b.flowId])).rows).toEqual([]);
   });
@@ -279,6 +303,7 @@ describe("roles", () => {
     expect(flow.name).toBe("Ann's flow");
     expect(flow.revision).toBe(1);
     expect((await alice.caller.flows.list()).filter((f) => f.name.startsWith("Ann's flow"))).toHaveLength(1);
+    expect((await alice.caller.approvals.items({ changeSetId: a.changeSetId })).items.map((i) => i.status)).toEqual(["pending"]);
   });
 
   it("lets a viewer read", async () => {

@@ -1,6 +1,6 @@
 import { connections, flowSchedules, flows, runs } from "@flowgate/db";
 import { kindRegistry } from "@flowgate/nodes/definitions";
-import { installWorkerSchema, startTestWorker, type TestWorker } from "@flowgate/runtime/testing";
+import { installWorkerSchema, startTestWorker, waitFor, type TestWorker } from "@flowgate/runtime/testing";
 import { startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,12 +82,23 @@ describe("the demo npm start seeds", () => {
     const [row] = (await api.database.pool.query("select price::float8 as price, stock from shop.products where sku = $1", [sample.sku])).rows;
     expect(row).toEqual({ price: Math.round(sample.price * 125) / 100, stock: sample.stock });
 
-    // The supplier changes a few percent; the next run reads everything and writes only those.
+    // The supplier changes a few percent; the next run reads everything and writes only those whose
+    // price moved less than 10 %; the bigger moves wait in a change set for an admin.
+    const pricesBefore = new Map(supplier.products.map((p) => [p.sku, p.price]));
     const changed = supplier.changePercent(2);
+    const small = changed.filter((sku) => {
+      const before = pricesBefore.get(sku)!;
+      return Math.abs(supplier.products.find((p) => p.sku === sku)!.price - before) / before < 0.1;
+    });
+    expect(small.length).toBeGreaterThan(0);
+    expect(small.length).toBeLessThan(changed.length);
     const { runId } = await caller.runs.start({ flowId: seeded!.flowId });
-    expect(await finishedRun(caller, runId)).toMatchObject({ status: "succeeded", counts: { read: PRODUCTS, written: changed.length } });
-    const [after] = (await api.database.pool.query("select stock from shop.products where sku = $1", [changed[0]])).rows;
-    expect(after.stock).toBe(supplier.products.find((p) => p.sku === changed[0])!.stock);
+    await waitFor("the run to wait for approval", async () => ((await caller.runs.get({ runId })).status === "awaiting_approval" ? true : undefined), 60_000);
+    expect((await caller.runs.get({ runId })).counts).toMatchObject({ read: PRODUCTS, written: small.length });
+    const [after] = (await api.database.pool.query("select stock from shop.products where sku = $1", [small[0]])).rows;
+    expect(after.stock).toBe(supplier.products.find((p) => p.sku === small[0])!.stock);
+    const { items: waiting } = await caller.approvals.list({});
+    expect(waiting.map((c) => [c.runId, c.counts.pending])).toEqual([[runId, changed.length - small.length]]);
   });
 
   it("adds the flow once: a later start only points the demo connections at this start's supplier", async () => {

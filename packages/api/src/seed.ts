@@ -155,8 +155,13 @@ async function repointDemoConnections(scope: Scope, systems: DemoSystems): Promi
 
 /**
  * The demo flow: every 5 minutes, the supplier's products page by page, only those that changed
- * since the last run, the shop's price (the supplier's plus 25 %), upserted into shop.products by sku.
+ * since the last run; new products and price moves under 10 % go straight on, bigger price changes
+ * wait for an admin's approval; the shop's price (the supplier's plus 25 %), upserted into
+ * shop.products by sku.
  */
+/** New products, and prices that moved less than 10 %, need nobody's approval in the demo. */
+export const DEMO_AUTO_APPROVE = 'op != "update" or before.price = 0 or $abs(after.price - before.price) / before.price < 0.1';
+
 export function demoFlowDocument(ids: { supplierConnectionId: string; shopConnectionId: string }): Flow {
   const node = (id: string, kind: string, label: string, x: number, config: Record<string, unknown>) => ({ id, kind, kindVersion: 1, label, position: { x, y: 0 }, config });
   const nodes = [
@@ -168,16 +173,26 @@ export function demoFlowDocument(ids: { supplierConnectionId: string; shopConnec
       pagination: { mode: "page", pageSize: 1000 },
     }),
     node("changes", "transform.changes", "Only what changed", 520, { keyFields: ["sku"] }),
-    node("prices", "transform.map", "Shop prices (+25 %)", 780, {
+    node("approval", "approval.review", "Price changes over 10 %", 780, {
+      approverRole: "admin",
+      keyField: "sku",
+      autoApprove: DEMO_AUTO_APPROVE,
+    }),
+    node("prices", "transform.map", "Shop prices (+25 %)", 1040, {
       fields: [{ target: "price", expression: "$round(price * 1.25, 2)", type: "number" }],
       keyField: "sku",
     }),
-    node("shop", "destination.postgres", "Shop products", 1040, { connectionId: ids.shopConnectionId, table: "shop.products", keyColumns: ["sku"] }),
+    node("shop", "destination.postgres", "Shop products", 1300, { connectionId: ids.shopConnectionId, table: "shop.products", keyColumns: ["sku"] }),
   ];
   return FlowSchema.parse({
     schemaVersion: 1,
     nodes,
-    edges: nodes.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: target.id })),
+    edges: nodes.slice(1).map((target, i) => ({
+      id: `e${i + 1}`,
+      source: nodes[i]!.id,
+      sourcePort: nodes[i]!.kind === "approval.review" ? "approved" : "out",
+      target: target.id,
+    })),
     settings: { batchSize: 1000, timezone: "UTC" },
   });
 }

@@ -19,7 +19,7 @@ export { createRuntimeServices, postgresConnectionParts, type RuntimeServices, t
 export { createRunFlowTask, DEFAULT_HEARTBEAT_MS, RunFlowPayloadSchema, type RunFlowDeps, type RunFlowPayload } from "./tasks/run-flow";
 export { createSweepRunsTask, sweepRuns, DEFAULT_STALE_AFTER_MS, SWEEP_RUNS_CRON, SWEEP_RUNS_TASK, type ReleasedRun, type SweepRunsOptions } from "./tasks/sweep-runs";
 export { createTaskList, type RuntimeDeps } from "./task-list";
-export { applyApprovalTimeouts, approvalNodesOf, type ApprovalNode } from "./approvals";
+export { applyApprovalTimeouts, approvalNodesOf, writeHeldItems, type ApprovalNode } from "./approvals";
 export { createResumeApprovalTask, RESUME_RETRY_MS, ResumeApprovalPayloadSchema, type ResumeApprovalPayload } from "./tasks/resume-approval";
 export {
   createPruneHistoryTask,
