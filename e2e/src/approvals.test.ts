@@ -114,7 +114,7 @@ describe("approving the demo flow's price changes", () => {
     await page.getByText("0 changes", { exact: true }).or(page.getByText(/Nothing waits here/)).first().waitFor();
 
     // The rest: approve them all.
-    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page.getByRole("button", { name: "Clear filters" }).first().click();
     await page.getByText("50 changes", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Select all matching" }).click();
     await page.getByRole("button", { name: "Approve selected" }).click();

@@ -200,7 +200,8 @@ export interface ItemFilter {
 /** A field's value as a number, from a JSON number or numeric text alike; null for anything else ("n/a" included). */
 function numberAt(document: SQL, field: string): SQL {
   const value = sql`(${document} ->> ${field}::text)`;
-  return sql`(case when ${value} ~ ${NUMBER_PATTERN} then ${value}::numeric end)`;
+  // JSON numbers (the usual case) skip the pattern match, which costs more than the cast over 100,000 items.
+  return sql`(case jsonb_typeof(${document} -> ${field}::text) when 'number' then ${value}::numeric when 'string' then (case when ${value} ~ ${NUMBER_PATTERN} then ${value}::numeric end) end)`;
 }
 
 /**
@@ -309,15 +310,18 @@ export async function listItems(scope: Scope, input: ListItemsInput) {
     outerOrder = sql`p.key collate "C", p.id`;
     if (cursor?.sort === "key") pageConditions.push(sql`(i.key collate "C", i.id) > (${cursor.key}::text collate "C", ${cursor.id}::bigint)`);
   } else {
-    pageJoins.push(changeOf(input.sortField!, "sf"));
-    sortPct = sql`sf.pct`;
-    order = sql`sf.pct desc nulls last, i.id`;
+    // Sorting by the field the filter already measures: reuse its join rather than compute the change twice.
+    const alias = input.filter.numeric?.field === input.sortField ? "nf" : "sf";
+    if (alias === "sf") pageJoins.push(changeOf(input.sortField!, "sf"));
+    const pct = sql.raw(`${alias}.pct`);
+    sortPct = pct;
+    order = sql`${pct} desc nulls last, i.id`;
     outerOrder = sql`p.sort_pct desc nulls last, p.id`;
     if (cursor?.sort === "change") {
       pageConditions.push(
         cursor.pct === null
-          ? sql`sf.pct is null and i.id > ${cursor.id}`
-          : sql`(sf.pct < ${cursor.pct}::numeric or (sf.pct = ${cursor.pct}::numeric and i.id > ${cursor.id}) or sf.pct is null)`,
+          ? sql`${pct} is null and i.id > ${cursor.id}`
+          : sql`(${pct} < ${cursor.pct}::numeric or (${pct} = ${cursor.pct}::numeric and i.id > ${cursor.id}) or ${pct} is null)`,
       );
     }
   }
