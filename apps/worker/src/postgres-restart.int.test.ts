@@ -4,7 +4,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "@flowgate/db
 import { migrateDatabase } from "@flowgate/db/migrate";
 import { isPortFree } from "@flowgate/db/ports";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
-import { enqueueRun } from "@flowgate/runtime";
+import { changeSetItems, changeSets } from "@flowgate/db";
+import { enqueueResumeApproval, enqueueRun, sweepRuns } from "@flowgate/runtime";
+import { and, eq, inArray } from "drizzle-orm";
 import { supplierToShopFlow } from "@flowgate/runtime/testing";
 import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -115,4 +117,76 @@ describe("PostgreSQL restarts mid-run", () => {
     const next = await start();
     expect((await runFinished(flowgate.db, next.runId, 15_000, worker.output)).status).toBe("succeeded");
   }, 90_000);
+});
+
+describe("decisions survive restarts of everything", () => {
+  it("a change set decided in two parts, with the worker killed and PostgreSQL restarted in between, writes exactly the approved, once", async () => {
+    const workspaceId = await createWorkspace(flowgate.db, "Approvals restart");
+    const shopConnectionId = await createPostgresConnection(flowgate.db, secrets, workspaceId, shop.connectionString);
+    await shop.pool.query("truncate shop.products, shop.write_log");
+    const node = (id: string, kind: string, config: Record<string, unknown>, x: number) => ({ id, kind, kindVersion: 1, label: id, position: { x, y: 0 }, config });
+    const nodes = [
+      node("start", "trigger.manual", {}, 0),
+      node("read", "source.http", { url: `${supplier.url}/products`, recordsPath: "data", pagination: { mode: "page", pageSize: PAGE } }, 200),
+      node("review", "approval.review", { keyField: "sku" }, 400),
+      node("shop", "destination.postgres", { connectionId: shopConnectionId, table: "shop.products", keyColumns: ["sku"] }, 600),
+    ];
+    const flow = await createPublishedFlow(flowgate.db, workspaceId, {
+      schemaVersion: 1,
+      nodes,
+      edges: [
+        { id: "e1", source: "start", sourcePort: "out", target: "read", targetPort: "in" },
+        { id: "e2", source: "read", sourcePort: "out", target: "review", targetPort: "in" },
+        { id: "e3", source: "review", sourcePort: "approved", target: "shop", targetPort: "in" },
+      ],
+      settings: { batchSize: PAGE, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" },
+    });
+    supplier.setFault(null);
+    const { runId } = await flowgate.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId: flow.flowId, flowVersionId: flow.versionId, trigger: "manual" }));
+    const env = { DATABASE_URL: server!.connectionString, FLOWGATE_SECRET: SECRET, FLOWGATE_DATA_DIR: dataDir, LOG_LEVEL: "info" };
+    let worker = startWorkerProcess(env);
+    children.push(worker);
+    await waitFor("the run to wait for approval", async () => ((await runRow(flowgate.db, runId)).status === "awaiting_approval" ? true : undefined), 30_000, worker.output);
+    const [set] = await flowgate.db.select().from(changeSets).where(eq(changeSets.runId, runId));
+    const skus = supplier.products.map((p) => p.sku);
+    const decide = (keys: string[], status: "approved" | "rejected") =>
+      flowgate.db.transaction(async (tx) => {
+        await tx
+          .update(changeSetItems)
+          .set({ status, decisionSource: "person", decidedAt: new Date() })
+          .where(and(eq(changeSetItems.changeSetId, set!.id), inArray(changeSetItems.key, keys), eq(changeSetItems.status, "pending")));
+        await enqueueResumeApproval(tx, set!.id);
+      });
+
+    // The first part is decided, and the worker dies (SIGKILL) and PostgreSQL stops at once while it may be applying it.
+    const firstApproved = skus.slice(0, 600);
+    await decide(firstApproved, "approved");
+    await decide(skus.slice(600, 900), "rejected");
+    worker.child.kill("SIGKILL");
+    await worker.exited();
+    const port = server!.port;
+    await stopImmediately(pgDir, port);
+    server = await startEmbeddedPostgres({ dataDir: pgDir, database: "flowgate", preferredPort: port });
+
+    // The rest is decided after the restart; a new worker picks everything up.
+    const restApproved = skus.slice(900, 1500);
+    await waitFor("PostgreSQL to take connections", async () => (await flowgate.pool.query("select 1").then(() => true).catch(() => undefined)), 20_000);
+    await decide(restApproved, "approved");
+    await decide(skus.slice(1500), "rejected");
+    // The crontab's every-minute sweep, its clock a minute on: a resume the dead worker held is given back.
+    await sweepRuns(flowgate.db, { now: new Date(Date.now() + 60_000) });
+    worker = startWorkerProcess(env);
+    children.push(worker);
+    const run = await runFinished(flowgate.db, runId, 60_000, worker.output);
+    expect(run.status, worker.output()).toBe("succeeded");
+
+    const approved = [...firstApproved, ...restApproved].sort();
+    const written = (await shop.pool.query<{ sku: string; n: number }>("select sku, count(*)::int as n from shop.write_log group by sku order by sku")).rows;
+    expect(written.map((w) => w.sku)).toEqual(approved);
+    expect(written.filter((w) => w.n !== 1)).toEqual([]);
+    const [{ n }] = (await shop.pool.query<{ n: number }>("select count(*)::int as n from shop.products")).rows as [{ n: number }];
+    expect(n).toBe(approved.length);
+    worker.child.kill("SIGTERM");
+    await worker.exited();
+  }, 120_000);
 });
