@@ -1,4 +1,5 @@
-import type { Database } from "@flowgate/db";
+import { runs, type Database } from "@flowgate/db";
+import { and, eq } from "drizzle-orm";
 import { jsonataExpressions, type ImplementationRegistry, type LogEntry, type RunOptions } from "@flowgate/engine";
 import { upgradeFlow, type KindRegistry } from "@flowgate/flow";
 import { kindRegistry } from "@flowgate/nodes/definitions";
@@ -48,4 +49,24 @@ export function openDocument(document: unknown): unknown {
   } catch {
     return document;
   }
+}
+
+/**
+ * Refreshes the run's heartbeat while a task works on it, so the sweeper leaves it alone; returns the
+ * stopper. A beat landing after the run finished must not make it look alive again.
+ */
+export function startRunHeartbeat(db: Database, runId: string, everyMs: number, log: RuntimeLog, task: string): () => void {
+  const timer = setInterval(() => {
+    void db
+      .update(runs)
+      .set({ heartbeatAt: new Date() })
+      .where(and(eq(runs.id, runId), eq(runs.status, "running")))
+      .catch((error: unknown) => log.warn({ err: describeError(error) }, `${task}: heartbeat failed`));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

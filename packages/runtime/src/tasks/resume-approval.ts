@@ -8,7 +8,7 @@ import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets } from "../a
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
 import { wakeWaitingRuns } from "../concurrency";
 import { enqueueResumeApproval } from "../enqueue";
-import { enginePorts, kindsOf, openDocument } from "../engine-ports";
+import { describeError, enginePorts, kindsOf, openDocument, startRunHeartbeat } from "../engine-ports";
 import { runStartOf } from "../webhooks/trigger";
 import { DEFAULT_HEARTBEAT_MS, type RunFlowDeps } from "./run-flow";
 
@@ -155,14 +155,7 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
       };
 
       const cancel = new AbortController();
-      const heartbeat = setInterval(() => {
-        void db
-          .update(runs)
-          .set({ heartbeatAt: new Date() })
-          .where(and(eq(runs.id, started.id), eq(runs.status, "running")))
-          .catch((error: unknown) => log.warn({ err: describe(error) }, "resume-approval: heartbeat failed"));
-      }, heartbeatMs);
-      heartbeat.unref();
+      const stopHeartbeat = startRunHeartbeat(db, started.id, heartbeatMs, log, "resume-approval");
 
       let report: RunReport;
       try {
@@ -210,7 +203,7 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
         await waitAgain(started.id).catch(() => {});
         throw error;
       } finally {
-        clearInterval(heartbeat);
+        stopHeartbeat();
       }
 
       if (report.status === "failed" && report.error?.transient && helpers.job.attempts < helpers.job.max_attempts) {
@@ -268,6 +261,4 @@ function decisionDetail(item: DecidedItem): string {
   }
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const describe = describeError;

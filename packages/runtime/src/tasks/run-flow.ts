@@ -9,7 +9,7 @@ import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint"
 import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
 import { enqueueResumeApproval } from "../enqueue";
-import { enginePorts, kindsOf, openDocument, type EngineDeps } from "../engine-ports";
+import { describeError, enginePorts, kindsOf, openDocument, startRunHeartbeat, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
 import { batchObserver, type RunMetrics } from "../metrics";
 import { runStartOf, WEBHOOK_DELIVERY_GONE } from "../webhooks/trigger";
@@ -132,15 +132,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
 
     const cancel = new AbortController();
     const observeBatch = batchObserver(deps.metrics, { flowId: run.flowId, nodes: flow.nodes, resumedCounts: resumeFrom?.counts });
-    const heartbeat = setInterval(() => {
-      void db
-        .update(runs)
-        .set({ heartbeatAt: new Date() })
-        // A beat landing after the run finished must not make it look alive again.
-        .where(and(eq(runs.id, runId), eq(runs.status, "running")))
-        .catch((error: unknown) => log.warn({ err: describe(error) }, "run-flow: heartbeat failed"));
-    }, heartbeatMs);
-    heartbeat.unref();
+    const stopHeartbeat = startRunHeartbeat(db, runId, heartbeatMs, log, "run-flow");
 
     let report: RunReport;
     try {
@@ -176,7 +168,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       }
       throw error;
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
     }
 
     // A cause that may pass by itself (a timeout, a 5xx after the node's own retries, a lost
@@ -296,6 +288,4 @@ async function finish(
     .where(eq(runs.id, runId));
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+const describe = describeError;
