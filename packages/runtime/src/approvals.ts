@@ -6,6 +6,7 @@ import type { HttpClient } from "@flowgate/connectors/http";
 import { sql } from "drizzle-orm";
 import type { Tx } from "./checkpoint";
 import { enqueueResumeApproval } from "./enqueue";
+import { describeError } from "./engine-ports";
 import type { RuntimeLog } from "./log";
 
 export const APPROVAL_KIND = "approval.review";
@@ -174,7 +175,7 @@ export async function notifyWaitingChanges(
     await response.dump();
     if (response.status >= 300) log.warn({ changeSetId: notice.changeSetId, status: response.status }, "approvals: the notification webhook refused the notice");
   } catch (error) {
-    log.warn({ changeSetId: notice.changeSetId, err: error instanceof Error ? error.message : String(error) }, "approvals: the notification webhook could not be reached");
+    log.warn({ changeSetId: notice.changeSetId, err: describeError(error) }, "approvals: the notification webhook could not be reached");
   }
 }
 

@@ -15,7 +15,7 @@ import type { NodeServices } from "@flowgate/nodes/services";
 import { eq, lt } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
-import { enginePorts, kindsOf, openDocument, type EngineDeps } from "../engine-ports";
+import { describeError as describe, enginePorts, kindsOf, openDocument, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
 import { WEBHOOK_TRIGGER_KIND, webhookTriggerOf } from "../webhooks/trigger";
 
@@ -320,10 +320,6 @@ function toDryRunResult(report: RunReport, truncated: boolean, records: ErrorRec
       error: { message: failed.message, ...(failed.nodeId !== undefined && { nodeId: failed.nodeId }), ...(failed.field !== undefined && { field: failed.field }) },
     }),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** How long a dry run is kept: it is read right after it finishes, and can be started again in a click. */

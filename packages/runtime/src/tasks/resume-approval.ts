@@ -8,7 +8,7 @@ import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets } from "../a
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
 import { wakeWaitingRuns } from "../concurrency";
 import { enqueueResumeApproval } from "../enqueue";
-import { describeError, enginePorts, kindsOf, openDocument, startRunHeartbeat } from "../engine-ports";
+import { describeError as describe, enginePorts, kindsOf, openDocument, startRunHeartbeat } from "../engine-ports";
 import { runStartOf } from "../webhooks/trigger";
 import { DEFAULT_HEARTBEAT_MS, type RunFlowDeps } from "./run-flow";
 
@@ -260,5 +260,3 @@ function decisionDetail(item: DecidedItem): string {
       return verb;
   }
 }
-
-const describe = describeError;

@@ -9,7 +9,7 @@ import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint"
 import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
 import { enqueueResumeApproval } from "../enqueue";
-import { describeError, enginePorts, kindsOf, openDocument, startRunHeartbeat, type EngineDeps } from "../engine-ports";
+import { describeError as describe, enginePorts, kindsOf, openDocument, startRunHeartbeat, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
 import { batchObserver, type RunMetrics } from "../metrics";
 import { runStartOf, WEBHOOK_DELIVERY_GONE } from "../webhooks/trigger";
@@ -287,5 +287,3 @@ async function finish(
     })
     .where(eq(runs.id, runId));
 }
-
-const describe = describeError;

@@ -1,6 +1,6 @@
 "use client";
 
-import { Badge, Button, cn, DataTable, EmptyState, PageHeader, Skeleton, TableContainer, TD, TH, TR } from "@flowgate/ui";
+import { Badge, Button, cn, DataTable, EmptyState, PageHeader, TD, TH, TR } from "@flowgate/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useRef, useState, type KeyboardEvent } from "react";
@@ -12,6 +12,7 @@ import type { ChangeSetSummary } from "@/lib/api-types";
 import { formatRelative } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { approverText, CHANGE_OPS, changesText, opCountsText } from "./approval-text";
+import { TableSkeleton } from "@/components/table-skeleton";
 
 const PAGE_SIZE = 50;
 const TABS = [
@@ -175,20 +176,5 @@ function ChangeSetRow({ set }: { set: ChangeSetSummary }) {
 }
 
 function ListSkeleton() {
-  return (
-    <TableContainer aria-busy="true" aria-label="Loading change sets">
-      <div className="border-b border-line bg-slate-50/80 px-4 py-3">
-        <Skeleton className="h-3 w-40" />
-      </div>
-      {[0, 1, 2].map((i) => (
-        <div key={i} className="flex items-center gap-6 border-b border-slate-100 px-4 py-4 last:border-0">
-          <Skeleton className="h-4 w-48" />
-          <Skeleton className="h-4 w-16" />
-          <Skeleton className="h-4 w-24" />
-          <Skeleton className="h-5 w-28 rounded-full" />
-          <Skeleton className="ml-auto h-4 w-40" />
-        </div>
-      ))}
-    </TableContainer>
-  );
+  return <TableSkeleton label="Loading change sets" rows={3} cells={["h-4 w-48", "h-4 w-16", "h-4 w-24", "h-5 w-28 rounded-full", "ml-auto h-4 w-40"]} />;
 }

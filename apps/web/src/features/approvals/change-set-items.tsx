@@ -1,6 +1,6 @@
 "use client";
 
-import { Button, cn, ConfirmDialog, Skeleton, Spinner, Table, TableContainer, TBody, TD, TH, THead, TR, useToast } from "@flowgate/ui";
+import { Button, cn, ConfirmDialog, Spinner, Table, TableContainer, TBody, TD, TH, THead, TR, useToast } from "@flowgate/ui";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
@@ -15,6 +15,7 @@ import { ItemFilters, useFilterDrafts } from "./item-filters";
 import { DEFAULT_ITEM_QUERY, isFiltered, itemFilterOf, itemQueryString, itemSortOf, parseItemQuery, type ItemQuery } from "./item-query";
 import { decideTarget, isSelected, moveFocus, NO_SELECTION, pageSelectionState, selectedCount, selectRows, toggleRow, type Selection } from "./selection";
 import { useDecide, type DecideRequest } from "./use-decide";
+import { TableSkeleton } from "@/components/table-skeleton";
 
 const PAGE_SIZE = 100;
 /** Above this many items a decision asks first: a stray key press must not approve a thousand prices. */
@@ -349,20 +350,5 @@ function NoItems({ query, onClear, onShowAll }: { query: ItemQuery; onClear: () 
 }
 
 function ItemsSkeleton() {
-  return (
-    <TableContainer aria-busy="true" aria-label="Loading changes">
-      <div className="border-b border-line bg-slate-50/80 px-4 py-3">
-        <Skeleton className="h-3 w-48" />
-      </div>
-      {[0, 1, 2, 3, 4].map((i) => (
-        <div key={i} className="flex items-center gap-6 border-b border-slate-100 px-4 py-4 last:border-0">
-          <Skeleton className="size-4" />
-          <Skeleton className="h-4 w-32" />
-          <Skeleton className="h-5 w-14 rounded-full" />
-          <Skeleton className="h-4 w-72" />
-          <Skeleton className="ml-auto h-5 w-20 rounded-full" />
-        </div>
-      ))}
-    </TableContainer>
-  );
+  return <TableSkeleton label="Loading changes" rows={5} headerWidth="w-48" cells={["size-4", "h-4 w-32", "h-5 w-14 rounded-full", "h-4 w-72", "ml-auto h-5 w-20 rounded-full"]} />;
 }

@@ -67,7 +67,8 @@ export function useAutosave(store: EditorStore, flowId: string, initial: { revis
       inFlight.current = null;
       if (!blocked.current && store.getSnapshot().version !== savedVersion.current) schedule();
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `schedule` (declared below, itself built on `save`) is called only after this render: the
+    // closure reads the current binding, so it is not a dependency.
   }, [client, flowId, store]);
 
   const schedule = useCallback(() => {

@@ -8,9 +8,7 @@ import {
   Input,
   PageHeader,
   Select,
-  Skeleton,
   Switch,
-  TableContainer,
   TD,
   TDActions,
   TH,
@@ -35,6 +33,7 @@ import { useTRPC } from "@/lib/trpc";
 import { FLOW_SORTS, flowSortLabels, orderFlows, type FlowSort } from "./flow-list-order";
 import { CreateFlowDialog, RenameFlowDialog } from "./flow-name-dialogs";
 import { FlowStatus, runStatusLabel, RunStatusChip } from "./flow-status";
+import { TableSkeleton } from "@/components/table-skeleton";
 
 export function FlowsView() {
   const trpc = useTRPC();
@@ -344,20 +343,10 @@ function DeleteFlowDialog({ flow, onClose }: { flow: FlowListItem | null; onClos
 
 function FlowsSkeleton() {
   return (
-    <TableContainer aria-busy="true" aria-label="Loading flows">
-      <div className="border-b border-line bg-slate-50/80 px-4 py-3">
-        <Skeleton className="h-3 w-40" />
-      </div>
-      {[0, 1, 2, 3].map((i) => (
-        <div key={i} className="flex items-center gap-6 border-b border-slate-100 px-4 py-4 last:border-0">
-          <Skeleton className="h-4 w-56" />
-          <Skeleton className="h-5 w-9 rounded-full" />
-          <Skeleton className="h-5 w-24 rounded-full" />
-          <Skeleton className="h-4 w-20" />
-          <Skeleton className="h-5 w-20 rounded-full" />
-          <Skeleton className="ml-auto h-4 w-24" />
-        </div>
-      ))}
-    </TableContainer>
+    <TableSkeleton
+      label="Loading flows"
+      rows={4}
+      cells={["h-4 w-56", "h-5 w-9 rounded-full", "h-5 w-24 rounded-full", "h-4 w-20", "h-5 w-20 rounded-full", "ml-auto h-4 w-24"]}
+    />
   );
 }

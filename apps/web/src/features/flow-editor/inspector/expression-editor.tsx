@@ -148,7 +148,6 @@ export function ExpressionEditor({
       view.current = null;
     };
     // The editor is made once; later prop changes reach it through the effects below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {
@@ -160,13 +159,13 @@ export function ExpressionEditor({
   }, [value]);
 
   useEffect(() => {
+    // attributeExtension reads exactly these props.
     view.current?.dispatch({ effects: attributes.current.reconfigure(attributeExtension()) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [labelledBy, ariaLabel, describedBy, invalid]);
 
   useEffect(() => {
+    // editableExtension reads only readOnly.
     view.current?.dispatch({ effects: editable.current.reconfigure(editableExtension()) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [readOnly]);
 
   // The underline follows the text: JSONata's position of the syntax error, or none.

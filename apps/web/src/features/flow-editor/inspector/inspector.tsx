@@ -86,8 +86,8 @@ function NodeInspector({ flowId, nodeId }: { flowId: string; nodeId: string }) {
   const timezone = useEditor((s) => s.doc.settings.timezone);
   const kind = node ? (kindRegistry.get(node.kind) as NodeDefinition | undefined) : undefined;
 
-  // The sample changes with the dry run and the node's incoming connections, not with every edit.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The sample changes with the dry run and the node's incoming connections, not with every edit:
+  // it is read from the store, keyed by those.
   const sample = useMemo(() => inputSampleOf(store.getSnapshot(), nodeId), [edges, dryRun, nodeId, store]);
   const sampleFields = useMemo(() => sampleFieldPaths(sample), [sample]);
   const problems = useMemo(() => configProblemsOf(nodeProblems), [nodeProblems]);
