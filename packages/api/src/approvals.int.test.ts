@@ -1,4 +1,5 @@
 import { runs, type ChangeOp, type ChangeSetRules } from "@flowgate/db";
+import { numericChanges } from "@flowgate/nodes/numeric-change";
 import { installWorkerSchema } from "@flowgate/runtime/testing";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
@@ -78,9 +79,9 @@ async function changeSetFixture(options: { rules?: Partial<ChangeSetRules>; item
   ]);
   if (options.items) {
     await api.database.pool.query(
-      `insert into change_set_items (change_set_id, key, op, before, after, changed_fields, record, status)
-       select $1, x.key, x.op, x.before, x.after, x.changed_fields, coalesce(x.after, x.before, '{}'), x.status
-       from jsonb_to_recordset($2::jsonb) as x(key text, op text, before jsonb, after jsonb, changed_fields text[], status text)`,
+      `insert into change_set_items (change_set_id, key, op, before, after, changed_fields, numeric_changes, record, status)
+       select $1, x.key, x.op, x.before, x.after, x.changed_fields, x.numeric_changes, coalesce(x.after, x.before, '{}'), x.status
+       from jsonb_to_recordset($2::jsonb) as x(key text, op text, before jsonb, after jsonb, changed_fields text[], numeric_changes jsonb, status text)`,
       [
         id,
         JSON.stringify(
@@ -90,6 +91,7 @@ async function changeSetFixture(options: { rules?: Partial<ChangeSetRules>; item
             before: item.before ?? null,
             after: item.after ?? null,
             changed_fields: item.changedFields ?? [],
+            numeric_changes: numericChanges(item.before, item.after),
             status: item.status ?? "pending",
           })),
         ),
@@ -98,11 +100,11 @@ async function changeSetFixture(options: { rules?: Partial<ChangeSetRules>; item
   }
   if (options.count) {
     await api.database.pool.query(
-      `insert into change_set_items (change_set_id, key, op, before, after, changed_fields, record)
+      `insert into change_set_items (change_set_id, key, op, before, after, changed_fields, numeric_changes, record)
        select $1, 'SKU-' || lpad(i::text, 5, '0'), 'update',
          jsonb_build_object('sku', 'SKU-' || lpad(i::text, 5, '0'), 'name', 'Product ' || i, 'price', 100),
          jsonb_build_object('sku', 'SKU-' || lpad(i::text, 5, '0'), 'name', 'Product ' || i, 'price', 100 + i % 50),
-         '{price}', jsonb_build_object('sku', 'SKU-' || lpad(i::text, 5, '0'), 'price', 100 + i % 50)
+         '{price}', jsonb_build_object('price', jsonb_build_object('pct', i % 50, 'delta', i % 50)), jsonb_build_object('sku', 'SKU-' || lpad(i::text, 5, '0'), 'price', 100 + i % 50)
        from generate_series(0, $2 - 1) as i`,
       [id, options.count],
     );
@@ -181,8 +183,8 @@ describe("approvals.list, get and pendingCount", () => {
       cannotDecideReason: null,
     });
     expect(summary.changedFields).toEqual(["colour", "name", "price", "sku", "stock"]);
-    // "n/a" is not a number; stock is one (in a create's after).
-    expect(summary.numericFields).toEqual(["price", "stock"]);
+    // Fields holding a number on both sides of some item: "n/a" is not a number, and a create's stock has no before.
+    expect(summary.numericFields).toEqual(["price"]);
 
     const forErin = await erin.caller.approvals.get({ changeSetId });
     expect(forErin.canDecide).toBe(false);

@@ -151,6 +151,8 @@ describe("writeCheckpoint: held records", () => {
       ["B", "create", "pending", null, ["sku", "price"], false],
       ["C", "update", "rejected", "auto-reject", [], true],
     ]);
+    // The numeric change is stored with the item (the inbox filters and sorts by it); a create has none.
+    expect((await itemsOf(set.id)).map((i) => i.numericChanges)).toEqual([{ price: { pct: 400, delta: 4 } }, {}, {}]);
     const rejected = await database.db.select().from(lineage).where(eq(lineage.runId, runId));
     expect(rejected.map((l) => [l.key, l.op, l.outcome, l.detail])).toEqual([["C", "reject", "skipped", "rejected by the node's auto-reject rule"]]);
 
@@ -163,6 +165,7 @@ describe("writeCheckpoint: held records", () => {
       ["B", "pending", 7],
       ["C", "rejected", undefined],
     ]);
+    expect(again[0]!.numericChanges).toEqual({ price: { pct: 400, delta: 4 } });
     expect(await database.db.select().from(changeSets).where(eq(changeSets.runId, runId))).toHaveLength(1);
   });
 });

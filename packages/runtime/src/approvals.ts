@@ -2,6 +2,7 @@ import { auditLog, newId, type ChangeSetRules, type Database } from "@flowgate/d
 import type { HeldEntry, LineageEntry } from "@flowgate/engine";
 import type { Flow } from "@flowgate/flow";
 import { ApprovalReviewConfigSchema, type ApprovalReviewConfig } from "@flowgate/nodes/kinds/approval-review";
+import { numericChanges } from "@flowgate/nodes/numeric-change";
 import type { HttpClient } from "@flowgate/connectors/http";
 import { sql } from "drizzle-orm";
 import type { Tx } from "./checkpoint";
@@ -81,20 +82,21 @@ export async function writeHeldItems(tx: Tx, runId: string, held: readonly HeldE
       before: h.before ?? null,
       after: h.after ?? null,
       changed_fields: h.changedFields,
+      numeric_changes: numericChanges(h.before, h.after),
       record: h.record,
       status: h.decisionSource === undefined ? "pending" : h.decisionSource === "auto-approve" ? "approved" : "rejected",
       decision_source: h.decisionSource ?? null,
     }));
     await tx.execute(sql`
-      insert into change_set_items (change_set_id, key, op, before, after, changed_fields, record, status, decision_source, decided_at, applied_at)
+      insert into change_set_items (change_set_id, key, op, before, after, changed_fields, numeric_changes, record, status, decision_source, decided_at, applied_at)
       select ${changeSetId}, i.key, i.op, i.before, i.after,
-        i.changed_fields, i.record, i.status, i.decision_source,
+        i.changed_fields, i.numeric_changes, i.record, i.status, i.decision_source,
         case when i.decision_source is null then null else now() end,
         case when i.decision_source is null then null else now() end
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as i(key text, op text, before jsonb, after jsonb, changed_fields text[], record jsonb, status text, decision_source text)
+        as i(key text, op text, before jsonb, after jsonb, changed_fields text[], numeric_changes jsonb, record jsonb, status text, decision_source text)
       on conflict (change_set_id, key) do update set
-        op = excluded.op, before = excluded.before, after = excluded.after, changed_fields = excluded.changed_fields,
+        op = excluded.op, before = excluded.before, after = excluded.after, changed_fields = excluded.changed_fields, numeric_changes = excluded.numeric_changes,
         record = excluded.record, status = excluded.status, decision_source = excluded.decision_source,
         decided_at = excluded.decided_at, applied_at = excluded.applied_at
       where change_set_items.status = 'pending'`);

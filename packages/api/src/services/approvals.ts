@@ -11,13 +11,10 @@ export const SELF_APPROVAL_REASON = "You published this flow; its changes need s
 
 /** What `decide` reports as already decided: enough to say who was first, not a copy of the change set. */
 const ALREADY_DECIDED_SHOWN = 100;
-/** Items `get` reads to tell which fields hold numbers (for the numeric filter's picker). */
+/** Items `get` reads to tell which fields hold numbers on both sides (for the numeric filter's picker). */
 const NUMERIC_SAMPLE = 500;
 /** Two decisions over overlapping filters can still lock rows in different orders (items added meanwhile): retried. */
 const DEADLOCK_RETRIES = 3;
-
-/** Text PostgreSQL casts to numeric without fail (a bounded exponent: "1e999999" would overflow). */
-const NUMBER_PATTERN = sql.raw(`'^[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]{1,3})?$'`);
 
 const iso = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -166,12 +163,11 @@ export async function getChangeSet(scope: Scope, changeSetId: string) {
       group by f.field
       order by f.field collate "C"`),
     scope.db.execute<{ field: string }>(sql`
-      select e.key as field
-      from (select before, after from change_set_items where change_set_id = ${changeSetId} order by id limit ${NUMERIC_SAMPLE}) i
-      cross join lateral (select key, value from jsonb_each(coalesce(i.before, '{}')) union all select key, value from jsonb_each(coalesce(i.after, '{}'))) e
-      where jsonb_typeof(e.value) = 'number' or (jsonb_typeof(e.value) = 'string' and (e.value #>> '{}') ~ ${NUMBER_PATTERN})
-      group by e.key
-      order by e.key collate "C"`),
+      select f.field
+      from (select numeric_changes from change_set_items where change_set_id = ${changeSetId} order by id limit ${NUMERIC_SAMPLE}) i
+      cross join lateral jsonb_object_keys(i.numeric_changes) as f(field)
+      group by f.field
+      order by f.field collate "C"`),
   ]);
   return { ...summary!, changedFields: changed.rows.map((r) => r.field), numericFields: numeric.rows.map((r) => r.field) };
 }
@@ -197,32 +193,22 @@ export interface ItemFilter {
   numeric?: { field: string; minPercent?: number; maxPercent?: number; minAbsolute?: number };
 }
 
-/** A field's value as a number, from a JSON number or numeric text alike; null for anything else ("n/a" included). */
-function numberAt(document: SQL, field: string): SQL {
-  const value = sql`(${document} ->> ${field}::text)`;
-  // JSON numbers (the usual case) skip the pattern match, which costs more than the cast over 100,000 items.
-  return sql`(case jsonb_typeof(${document} -> ${field}::text) when 'number' then ${value}::numeric when 'string' then (case when ${value} ~ ${NUMBER_PATTERN} then ${value}::numeric end) end)`;
+/** Item `i`'s stored change of a numeric field (numeric_changes): the percent, either direction; null where it is not a number on both sides. */
+function changePercent(field: string): SQL {
+  return sql`((i.numeric_changes -> ${field}::text ->> 'pct')::float8)`;
 }
 
-/**
- * A lateral join giving, for item `i`, a numeric field's before (b), after (a), absolute change (delta)
- * and percent change (pct: from 0, infinitely large; null when either side is not a number).
- */
-function changeOf(field: string, alias: string): SQL {
-  return sql`cross join lateral (
-    select x.b, x.a, abs(x.a - x.b) as delta,
-      case when x.b = 0 then (case when x.a = 0 then 0 else 'Infinity'::numeric end) else abs(x.a - x.b) / abs(x.b) * 100 end as pct
-    from (select ${numberAt(sql`i.before`, field)} as b, ${numberAt(sql`i.after`, field)} as a) x
-  ) ${sql.identifier(alias)}`;
+/** Item `i`'s stored change of a numeric field: after − before, as an amount either direction. */
+function changeAmount(field: string): SQL {
+  return sql`abs((i.numeric_changes -> ${field}::text ->> 'delta')::float8)`;
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** The joins and conditions selecting a change set's items `i` by a filter (in SQL: a change set can hold 100,000). */
-function itemSelection(changeSetId: string, filter: ItemFilter, options: { ignoreStatus?: boolean } = {}): { joins: SQL[]; conditions: SQL[] } {
-  const joins: SQL[] = [];
+/** The conditions selecting a change set's items `i` by a filter (in SQL: a change set can hold 100,000). */
+function itemSelection(changeSetId: string, filter: ItemFilter, options: { ignoreStatus?: boolean } = {}): SQL[] {
   const conditions: SQL[] = [sql`i.change_set_id = ${changeSetId}`];
   if (filter.status && !options.ignoreStatus) conditions.push(sql`i.status = ${filter.status}`);
   if (filter.op) conditions.push(sql`i.op = ${filter.op}`);
@@ -233,13 +219,13 @@ function itemSelection(changeSetId: string, filter: ItemFilter, options: { ignor
   }
   if (filter.numeric) {
     const { field, minPercent, maxPercent, minAbsolute } = filter.numeric;
-    joins.push(changeOf(field, "nf"));
-    conditions.push(sql`nf.b is not null and nf.a is not null`);
-    if (minPercent !== undefined) conditions.push(sql`nf.pct >= ${minPercent}::numeric`);
-    if (maxPercent !== undefined) conditions.push(sql`nf.pct <= ${maxPercent}::numeric`);
-    if (minAbsolute !== undefined) conditions.push(sql`nf.delta >= ${minAbsolute}::numeric`);
+    const pct = changePercent(field);
+    conditions.push(sql`${pct} is not null`);
+    if (minPercent !== undefined) conditions.push(sql`${pct} >= ${minPercent}::float8`);
+    if (maxPercent !== undefined) conditions.push(sql`${pct} <= ${maxPercent}::float8`);
+    if (minAbsolute !== undefined) conditions.push(sql`${changeAmount(field)} >= ${minAbsolute}::float8`);
   }
-  return { joins, conditions };
+  return conditions;
 }
 
 export interface ListItemsInput {
@@ -294,12 +280,11 @@ export async function listItems(scope: Scope, input: ListItemsInput) {
   if (input.sort === "change" && !input.sortField) {
     throw new TRPCError({ code: "BAD_REQUEST", message: "Sorting by change needs a numeric field: say whose change orders the list (sortField), e.g. price." });
   }
-  const { joins, conditions } = itemSelection(set.id, input.filter);
-  const pageJoins = [...joins];
+  const conditions = itemSelection(set.id, input.filter);
   const pageConditions = [...conditions];
   let order: SQL;
   let outerOrder: SQL;
-  let sortPct: SQL = sql`null::numeric`;
+  let sortPct: SQL = sql`null::float8`;
   const cursor = input.cursor ? decodeItemCursor(input.cursor, input.sort, input.sortField) : undefined;
   if (input.sort === "id") {
     order = sql`i.id`;
@@ -310,10 +295,7 @@ export async function listItems(scope: Scope, input: ListItemsInput) {
     outerOrder = sql`p.key collate "C", p.id`;
     if (cursor?.sort === "key") pageConditions.push(sql`(i.key collate "C", i.id) > (${cursor.key}::text collate "C", ${cursor.id}::bigint)`);
   } else {
-    // Sorting by the field the filter already measures: reuse its join rather than compute the change twice.
-    const alias = input.filter.numeric?.field === input.sortField ? "nf" : "sf";
-    if (alias === "sf") pageJoins.push(changeOf(input.sortField!, "sf"));
-    const pct = sql.raw(`${alias}.pct`);
+    const pct = changePercent(input.sortField!);
     sortPct = pct;
     order = sql`${pct} desc nulls last, i.id`;
     outerOrder = sql`p.sort_pct desc nulls last, p.id`;
@@ -321,7 +303,7 @@ export async function listItems(scope: Scope, input: ListItemsInput) {
       pageConditions.push(
         cursor.pct === null
           ? sql`${pct} is null and i.id > ${cursor.id}`
-          : sql`(${pct} < ${cursor.pct}::numeric or (${pct} = ${cursor.pct}::numeric and i.id > ${cursor.id}) or ${pct} is null)`,
+          : sql`(${pct} < ${cursor.pct}::float8 or (${pct} = ${cursor.pct}::float8 and i.id > ${cursor.id}) or ${pct} is null)`,
       );
     }
   }
@@ -331,7 +313,7 @@ export async function listItems(scope: Scope, input: ListItemsInput) {
       from (
         select i.id, i.key, i.op, i.before, i.after, i.changed_fields, i.status, i.approvals, i.decided_by, i.decision_source, i.comment,
           ${iso(sql`i.decided_at`)} as decided_at, ${sortPct} as sort_pct
-        from change_set_items i ${sql.join(pageJoins, sql` `)}
+        from change_set_items i
         where ${sql.join(pageConditions, sql` and `)}
         order by ${order}
         limit ${input.limit + 1}
@@ -339,7 +321,7 @@ export async function listItems(scope: Scope, input: ListItemsInput) {
       left join users u on u.id = p.decided_by
       order by ${outerOrder}`),
     scope.db.execute<{ n: number }>(sql`
-      select count(*)::int as n from change_set_items i ${sql.join(joins, sql` `)} where ${sql.join(conditions, sql` and `)}`),
+      select count(*)::int as n from change_set_items i where ${sql.join(conditions, sql` and `)}`),
   ]);
   const rows = page.rows.slice(0, input.limit);
   const last = rows[rows.length - 1];
@@ -415,9 +397,9 @@ export async function decide(scope: Scope, input: DecideInput) {
 }
 
 async function decideIn(tx: Transaction, scope: Scope, set: typeof changeSets.$inferSelect, input: DecideInput) {
-  const { joins, conditions } = itemSelection(set.id, input.filter ?? {}, { ignoreStatus: true });
+  const conditions = itemSelection(set.id, input.filter ?? {}, { ignoreStatus: true });
   if (input.ids) conditions.push(sql`i.id = any(${sql.param(input.ids)}::bigint[])`);
-  const from = sql`change_set_items i ${sql.join(joins, sql` `)}`;
+  const from = sql`change_set_items i`;
   const target = sql.join(conditions, sql` and `);
   const comment = input.comment || null;
 

@@ -1,3 +1,4 @@
+import { readNumber } from "@flowgate/nodes/numeric-change";
 import { cellText } from "@/features/flow-editor/panels/records";
 
 /*
@@ -21,7 +22,6 @@ interface NumberValue {
   decimals: number;
 }
 
-const NUMERIC_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
 const MAX_DECIMALS = 6;
 
 function decimalsOf(text: string): number {
@@ -30,12 +30,8 @@ function decimalsOf(text: string): number {
 }
 
 function asNumber(value: unknown): NumberValue | null {
-  if (typeof value === "number" && Number.isFinite(value)) return { value, decimals: decimalsOf(String(value)) };
-  if (typeof value === "string" && NUMERIC_TEXT.test(value)) {
-    const parsed = Number(value);
-    return Number.isFinite(parsed) ? { value: parsed, decimals: decimalsOf(value.trim()) } : null;
-  }
-  return null;
+  const number = readNumber(value);
+  return number === null ? null : { value: number, decimals: decimalsOf(typeof value === "string" ? value.trim() : String(value)) };
 }
 
 export interface NumericChange {
