@@ -133,7 +133,7 @@ const resumeJobs = async (changeSetId: string) =>
   ).rows;
 
 const lineageOf = async (runId: string) =>
-  (await api.database.pool.query<{ key: string; op: string; outcome: string; detail: string }>(`select key, op, outcome, detail from lineage where run_id = $1 order by key`, [runId])).rows;
+  (await api.database.pool.query<{ key: string; op: string; outcome: string; detail: string }>(`select key, op, outcome, detail from lineage where run_id = $1 order by key, id`, [runId])).rows;
 
 async function refusal(promise: Promise<unknown>): Promise<TRPCError> {
   try {
@@ -318,8 +318,8 @@ describe("approvals.decide", () => {
     expect(lineage).toHaveLength(200);
     expect(lineage[0]).toEqual(
       firstName === "Bob"
-        ? { key: "SKU-00000", op: "approve", outcome: "skipped", detail: "Approved by Bob" }
-        : { key: "SKU-00000", op: "reject", outcome: "skipped", detail: "Rejected by Carol: too expensive" },
+        ? { key: "SKU-00000", op: "approve", outcome: "decided", detail: "approved by Bob" }
+        : { key: "SKU-00000", op: "reject", outcome: "decided", detail: "rejected by Carol: too expensive" },
     );
     const { rows: audit } = await api.database.pool.query(`select action, details from audit_log where target_id = $1 order by details->>'decided' desc`, [changeSetId]);
     expect(audit).toHaveLength(2);
@@ -350,7 +350,11 @@ describe("approvals.decide", () => {
 
     expect(await carol.caller.approvals.decide({ changeSetId, decision: "approve", ids: [a!], comment: "fine" })).toEqual({ decided: 1, recorded: 0, alreadyDecided: [] });
     expect((await itemsOf(changeSetId))[0]).toMatchObject({ status: "approved", approvals: 2, decided_by: carol.id, decision_source: "person", comment: "fine" });
-    expect(await lineageOf(runId)).toEqual([{ key: "A", op: "approve", outcome: "skipped", detail: "Approved by Carol: fine" }]);
+    // Each person's approval is in the lineage: the first as one of two, the second as the decision.
+    expect(await lineageOf(runId)).toEqual([
+      { key: "A", op: "approve", outcome: "decided", detail: "approval 1 of 2 by Bob" },
+      { key: "A", op: "approve", outcome: "decided", detail: "approved by Carol: fine" },
+    ]);
     expect(await resumeJobs(changeSetId)).toHaveLength(1);
 
     // Two people at the same moment: neither misses the other's approval.
@@ -414,5 +418,36 @@ describe("approvals.decide", () => {
     expect(await lineageOf(runId)).toHaveLength(1);
     expect((await pool.query(`select count(*)::int as n from change_set_decisions where item_id = $1`, [b])).rows[0].n).toBe(0);
     expect(await resumeJobs(changeSetId)).toEqual([]);
+  });
+});
+
+describe("a run that ends with changes waiting", () => {
+  it("cancelling a run awaiting approval expires what waits, closes its change set (it leaves the inbox and the badge) and keeps what was decided", async () => {
+    const { changeSetId, runId } = await changeSetFixture({ items: [priced("K1", 1, 2), priced("K2", 1, 2), priced("K3", 1, 2)] });
+    const [k1] = await idsOf(changeSetId);
+    await bob.caller.approvals.decide({ changeSetId, decision: "approve", ids: [k1!] });
+    const before = await bob.caller.approvals.pendingCount();
+
+    expect(await bob.caller.runs.cancel({ runId })).toMatchObject({ status: "cancelled" });
+
+    expect((await itemsOf(changeSetId)).map((i) => [i.key, i.status, i.decision_source])).toEqual([
+      ["K1", "approved", "person"],
+      ["K2", "expired", "run-ended"],
+      ["K3", "expired", "run-ended"],
+    ]);
+    const summary = await bob.caller.approvals.get({ changeSetId });
+    expect(summary).toMatchObject({ status: "decided", counts: { pending: 0, approved: 1, rejected: 0, expired: 2 } });
+    expect(await bob.caller.approvals.pendingCount()).toEqual({ changeSets: before.changeSets - 1, items: before.items - 2 });
+    expect((await bob.caller.approvals.list({ limit: 100 })).items.map((c) => c.id)).not.toContain(changeSetId);
+    expect((await bob.caller.approvals.list({ status: "decided", limit: 100 })).items.map((c) => c.id)).toContain(changeSetId);
+    expect(await lineageOf(runId)).toEqual([
+      { key: "K1", op: "approve", outcome: "decided", detail: "approved by Bob" },
+      { key: "K2", op: "expire", outcome: "decided", detail: "expired: the run ended before anyone decided" },
+      { key: "K3", op: "expire", outcome: "decided", detail: "expired: the run ended before anyone decided" },
+    ]);
+    // Deciding afterwards decides nothing and says who (what) did.
+    const late = await carol.caller.approvals.decide({ changeSetId, decision: "approve", filter: {} });
+    expect(late.decided).toBe(0);
+    expect(late.alreadyDecided.map((a) => a.status)).toEqual(["approved", "expired", "expired"]);
   });
 });

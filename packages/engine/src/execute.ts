@@ -80,7 +80,7 @@ export interface LineageEntry {
   /** The destination's operation (create, update, delete, upsert), "error" for a failure, or an approval node's decision. */
   op: RecordWrite["op"] | "error" | "approve" | "reject" | "expire";
   /** "skipped": a change that was rejected (or expired) at an approval node. */
-  outcome: "written" | "failed" | "skipped";
+  outcome: "written" | "failed" | "skipped" | "decided";
   /** The record as the node received it (absent when it came from a node's `finish`). */
   record?: FlowRecord;
   /** The destination's answer (e.g. "HTTP 201"), or the error message. */

@@ -2,13 +2,16 @@ import { auditLog, changeSetItems, changeSets, lineage, runs } from "@flowgate/d
 import { createSecretBox } from "@flowgate/db/crypto";
 import type { TestDatabase } from "@flowgate/db/testing";
 import type { SupplierApi } from "@flowgate/testkit";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@flowgate/db";
 import type { Checkpoint, HeldEntry } from "@flowgate/engine";
 import { applyApprovalTimeouts, approvalNodesOf } from "./approvals";
+import { traceDecisions } from "./decisions";
+import { silentLog } from "./log";
+import { createSweepRunsTask } from "./tasks/sweep-runs";
 import { writeCheckpoint } from "./checkpoint";
 import { enqueueResumeApproval, enqueueRun } from "./enqueue";
 import {
@@ -83,13 +86,17 @@ async function itemsOf(changeSetId: string) {
   return database.db.select().from(changeSetItems).where(eq(changeSetItems.changeSetId, changeSetId)).orderBy(asc(changeSetItems.key));
 }
 
-/** A person's decision as the API makes it: items updated while pending, and the resume job, in one transaction. */
+/** A person's decision as the API makes it: items updated while pending, their lineage, and the resume job, in one transaction. */
 async function decide(changeSetId: string, keys: string[], decision: "approved" | "rejected") {
   await database.db.transaction(async (tx) => {
-    await tx
-      .update(changeSetItems)
-      .set({ status: decision, decisionSource: "person", decidedAt: new Date(), approvals: decision === "approved" ? 1 : 0 })
-      .where(and(eq(changeSetItems.changeSetId, changeSetId), inArray(changeSetItems.key, keys), eq(changeSetItems.status, "pending")));
+    await tx.execute(sql`
+      with updated as (
+        update change_set_items x
+        set status = ${decision}, decision_source = 'person', decided_at = now(), approvals = ${decision === "approved" ? 1 : 0}
+        where x.change_set_id = ${changeSetId} and x.key = any(${sql.param(keys)}::text[]) and x.status = 'pending'
+        returning x.change_set_id, x.key, x.record, x.status, x.decision_source, x.approvals, null::text as comment, null::text as actor_id
+      ), trace as (${traceDecisions(sql`updated`)})
+      select 1`);
     await enqueueResumeApproval(tx, changeSetId);
   });
 }
@@ -154,7 +161,7 @@ describe("writeCheckpoint: held records", () => {
     // The numeric change is stored with the item (the inbox filters and sorts by it); a create has none.
     expect((await itemsOf(set.id)).map((i) => i.numericChanges)).toEqual([{ price: { pct: 400, delta: 4 } }, {}, {}]);
     const rejected = await database.db.select().from(lineage).where(eq(lineage.runId, runId));
-    expect(rejected.map((l) => [l.key, l.op, l.outcome, l.detail])).toEqual([["C", "reject", "skipped", "rejected by the node's auto-reject rule"]]);
+    expect(rejected.map((l) => [l.key, l.op, l.outcome, l.detail])).toEqual([["C", "reject", "decided", "rejected by the node's auto-reject rule"]]);
 
     // A person decides A; the same batch is stored again (a resumed run), with another price.
     await database.db.update(changeSetItems).set({ status: "approved", decisionSource: "person", decidedAt: new Date() }).where(and(eq(changeSetItems.changeSetId, set.id), eq(changeSetItems.key, "A")));
@@ -268,10 +275,10 @@ describe("approvals on a real worker", () => {
     const traced = await database.db.select().from(lineage).where(and(eq(lineage.runId, runId), eq(lineage.nodeId, "review"))).orderBy(asc(lineage.key));
     expect(traced.map((l) => [l.key, l.op, l.outcome])).toEqual(
       [
-        [sku(small), "approve", "written"],
-        [sku(big), "reject", "skipped"],
-        [sku(bigger), "approve", "written"],
-        [sku(zero), "reject", "skipped"],
+        [sku(small), "approve", "decided"],
+        [sku(big), "reject", "decided"],
+        [sku(bigger), "approve", "decided"],
+        [sku(zero), "reject", "decided"],
       ].sort((a, b) => a[0]!.localeCompare(b[0]!)),
     );
 
@@ -413,6 +420,38 @@ describe("approvals on a real worker", () => {
     }
   });
 
+  it("a run that fails with changes waiting closes its change set: what waits expires (in the lineage), the inbox has nothing left to decide", async () => {
+    const flow = await approvalFlow({});
+    await database.pool.query("truncate shop.write_log");
+    // The first page is read and held; the second is gone (a 404 is no transient failure).
+    supplier.setFault({ kind: "status", status: 404, after: 1 });
+    let failed: Awaited<ReturnType<typeof settled>>;
+    try {
+      failed = await settled(await start(flow));
+    } finally {
+      supplier.setFault(null);
+    }
+    expect(failed.status).toBe("failed");
+    const set = (await changeSetOf(failed.id))!;
+    expect(set.status).toBe("decided");
+    const items = await itemsOf(set.id);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((i) => i.status === "expired" && i.decisionSource === "run-ended" && i.appliedAt !== null)).toBe(true);
+    const traced = await database.db.select().from(lineage).where(and(eq(lineage.runId, failed.id), eq(lineage.nodeId, "review")));
+    expect(traced).toHaveLength(items.length);
+    expect(new Set(traced.map((l) => l.detail))).toEqual(new Set(["expired: the run ended before anyone decided"]));
+    expect(await writesPerSku()).toEqual(new Map());
+
+    // A run ended where nothing closed its change set (as sweep-runs fails a run whose workers keep dying): the sweep does.
+    const waiting = await settled(await start(flow));
+    expect(waiting.status).toBe("awaiting_approval");
+    await database.db.update(runs).set({ status: "failed", finishedAt: new Date() }).where(eq(runs.id, waiting.id));
+    expect((await changeSetOf(waiting.id))!.status).toBe("pending");
+    await createSweepRunsTask({ db: database.db, log: silentLog })({}, {} as never);
+    expect((await changeSetOf(waiting.id))!.status).toBe("decided");
+    expect(new Set((await itemsOf((await changeSetOf(waiting.id))!.id)).map((i) => i.decisionSource))).toEqual(new Set(["run-ended"]));
+  });
+
   it("a worker that stops mid-resume (its checkpoint refused) is replaced; the new worker takes the items not yet applied, losing and doubling nothing", async () => {
     await database.pool.query("truncate shop.products, shop.write_log");
     const fresh = await approvalFlow({});
@@ -449,10 +488,14 @@ describe("approvals on a real worker", () => {
     const writes = await writesPerSku();
     expect(writes.size).toBe(PRODUCTS);
     expect([...writes.values()].filter((n) => n !== 1)).toEqual([]);
-    // One approval per key in the lineage: the refused batch's entries were rolled back with it.
+    // One approval per key in the lineage, and no key twice at the shop: the refused batch's entries were rolled back with it
+    // (its writes had reached the shop, so the new worker found them unchanged, and unchanged records leave no lineage).
     const traced = await database.db.select().from(lineage).where(and(eq(lineage.runId, runId), eq(lineage.nodeId, "review")));
     expect(traced).toHaveLength(PRODUCTS);
     expect(new Set(traced.map((l) => l.key)).size).toBe(PRODUCTS);
+    const atShop = await database.db.select().from(lineage).where(and(eq(lineage.runId, runId), eq(lineage.nodeId, "shop")));
+    expect(atShop.length).toBeGreaterThan(0);
+    expect(new Set(atShop.map((l) => l.key)).size).toBe(atShop.length);
     expect((await database.db.select().from(runs).where(eq(runs.id, runId)))[0]!.status).toBe("succeeded");
   });
 });

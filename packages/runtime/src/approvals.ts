@@ -6,6 +6,7 @@ import { numericChanges } from "@flowgate/nodes/numeric-change";
 import type { HttpClient } from "@flowgate/connectors/http";
 import { sql } from "drizzle-orm";
 import type { Tx } from "./checkpoint";
+import { traceDecisions } from "./decisions";
 import { enqueueResumeApproval } from "./enqueue";
 import { describeError } from "./engine-ports";
 import type { RuntimeLog } from "./log";
@@ -114,7 +115,7 @@ async function ensureChangeSet(tx: Tx, runId: string, nodeId: string, rules: Cha
   return result.rows[0]!.id;
 }
 
-/** What a rule decided at once, as lineage at the approval node (what people decide is traced by the resume). */
+/** What a rule decided at once, as lineage at the approval node (other decisions are traced as they are made: traceDecisions). */
 export function ruleLineage(held: readonly HeldEntry[]): LineageEntry[] {
   const entries: LineageEntry[] = [];
   for (const h of held) {
@@ -124,7 +125,7 @@ export function ruleLineage(held: readonly HeldEntry[]): LineageEntry[] {
       nodeId: h.nodeId,
       key: h.key,
       op: approved ? "approve" : "reject",
-      outcome: approved ? "written" : "skipped",
+      outcome: "decided",
       record: h.record,
       detail: approved ? "approved by the node's auto-approve rule" : "rejected by the node's auto-reject rule",
       batchIndex: h.batchIndex,
@@ -204,8 +205,8 @@ export async function applyApprovalTimeouts(db: Database, options: { now?: Date;
             decision_source = 'timeout', decided_at = now()
         from due d
         where i.change_set_id = d.id and i.status = 'pending'
-        returning i.change_set_id
-      )
+        returning i.change_set_id, i.key, i.record, i.status, i.decision_source, i.approvals, i.comment, null::text as actor_id
+      ), trace as (${traceDecisions(sql`decided`)})
       select d.id, d.workspace_id, d.action, (select count(*)::int from decided x where x.change_set_id = d.id) as items from due d order by d.id`);
     for (const row of result.rows) await enqueueResumeApproval(tx, row.id);
     if (result.rows.length > 0) {

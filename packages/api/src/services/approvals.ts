@@ -1,4 +1,5 @@
 import { changeSets, ROLES, type ChangeItemStatus, type ChangeOp, type ChangeSetRules, type ChangeSetStatus, type Database, type Role } from "@flowgate/db";
+import { traceDecisions } from "@flowgate/runtime/decisions";
 import { enqueueResumeApproval } from "@flowgate/runtime/enqueue";
 import { TRPCError } from "@trpc/server";
 import { and, eq, sql, type SQL } from "drizzle-orm";
@@ -416,12 +417,9 @@ async function decideIn(tx: Transaction, scope: Scope, set: typeof changeSets.$i
     order by i.id
     limit ${ALREADY_DECIDED_SHOWN}`);
 
-  // 3. Decide, and trace each decided item in lineage, in one statement.
+  // 3. Decide, and trace each decision in the lineage, in one statement.
   const approve = input.decision === "approve";
-  const detail = sql`concat(${approve ? "Approved" : "Rejected"}::text, ' by ', (select name from users where id = ${scope.userId}), ': ' || ${comment}::text)`;
-  const traced = (decidedRows: SQL) => sql`
-    insert into lineage (workspace_id, flow_id, run_id, node_id, key, op, outcome, detail)
-    select ${set.workspaceId}, ${set.flowId}, ${set.runId}, ${set.nodeId}, d.key, ${input.decision}, 'skipped', ${detail} from ${decidedRows} d`;
+  const traced = sql`x.change_set_id, x.key, x.record, x.status, x.decision_source, x.approvals, ${comment}::text as comment, ${scope.userId}::text as actor_id`;
   const pending = sql`select i.id from ${from} where ${target} and i.status = 'pending'`;
   let decided: number;
   let recorded = 0;
@@ -450,8 +448,8 @@ async function decideIn(tx: Transaction, scope: Scope, set: typeof changeSets.$i
           comment = case when c.n >= ${set.rules.approvalsRequired} then ${comment}::text else x.comment end
         from counted c
         where x.id = c.item_id
-        returning x.key, x.status
-      ), trace as (${traced(sql`(select key from updated where status = 'approved')`)})
+        returning ${traced}
+      ), trace as (${traceDecisions(sql`updated`)})
       select count(*) filter (where status = 'approved')::int as decided, count(*) filter (where status = 'pending')::int as recorded from updated`);
     decided = rows[0]?.decided ?? 0;
     recorded = rows[0]?.recorded ?? 0;
@@ -468,8 +466,8 @@ async function decideIn(tx: Transaction, scope: Scope, set: typeof changeSets.$i
           approvals = x.approvals + ${approve ? 1 : 0}
         from (${pending}) t
         where x.id = t.id
-        returning x.key
-      ), trace as (${traced(sql`updated`)})
+        returning ${traced}
+      ), trace as (${traceDecisions(sql`updated`)})
       select count(*)::int as decided from updated`);
     decided = rows[0]?.decided ?? 0;
   }

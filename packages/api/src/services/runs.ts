@@ -1,4 +1,5 @@
 import { FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus, type RunTrigger } from "@flowgate/db";
+import { closeChangeSetsOfEndedRuns } from "@flowgate/runtime/decisions";
 import { enqueueRun } from "@flowgate/runtime/enqueue";
 import { TRPCError } from "@trpc/server";
 import { and, asc, count, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
@@ -116,12 +117,14 @@ export async function getRun(scope: Scope, runId: string) {
 }
 
 /**
- * Cancels a run. One that no worker holds (queued, awaiting approval) is cancelled at once; a running
- * one is asked to stop, and stops at its next batch boundary.
+ * Cancels a run. One that no worker holds (queued, awaiting approval) is cancelled at once, and the
+ * changes it left waiting for approval expire with it; a running one is asked to stop, and stops at
+ * its next batch boundary (the runtime closes its change sets then).
  */
 export async function cancelRun(scope: Scope, runId: string) {
   const run = await findRun(scope, runId);
-  const [updated] = await scope.db
+  const updated = await scope.db.transaction(async (tx) => {
+    const [row] = await tx
     .update(runs)
     .set({
       cancelRequested: true,
@@ -130,6 +133,9 @@ export async function cancelRun(scope: Scope, runId: string) {
     })
     .where(and(eq(runs.id, run.id), inArray(runs.status, ["queued", "running", "awaiting_approval"])))
     .returning({ status: runs.status });
+    if (row?.status === "cancelled") await closeChangeSetsOfEndedRuns(tx, { runId: run.id });
+    return row;
+  });
   if (!updated) {
     throw new TRPCError({ code: "BAD_REQUEST", message: `This run has already ended (${run.status.replace(/_/g, " ")}); there is nothing to cancel.` });
   }

@@ -14,8 +14,8 @@ export type ChangeOp = (typeof CHANGE_OPS)[number];
 export const CHANGE_ITEM_STATUSES = ["pending", "approved", "rejected", "expired"] as const;
 export type ChangeItemStatus = (typeof CHANGE_ITEM_STATUSES)[number];
 
-/** Who or what decided an item: a person, one of the node's rules, or its timeout. */
-export const DECISION_SOURCES = ["person", "auto-approve", "auto-reject", "timeout"] as const;
+/** Who or what decided an item: a person, one of the node's rules, its timeout, or the end of its run (failed or cancelled: nothing waits any more). */
+export const DECISION_SOURCES = ["person", "auto-approve", "auto-reject", "timeout", "run-ended"] as const;
 export type DecisionSource = (typeof DECISION_SOURCES)[number];
 
 /** The approval node's settings when the change set was made: later edits of the flow do not move the goalposts. */

@@ -173,7 +173,8 @@ export const syncState = pgTable(
   (t) => [primaryKey({ columns: [t.flowId, t.nodeId, t.key] })],
 );
 
-export const LINEAGE_OUTCOMES = ["written", "unchanged", "failed", "skipped"] as const;
+/** decided: an approval node's decision on the record (by a person, a rule, the deadline or the run's end); the detail says which. */
+export const LINEAGE_OUTCOMES = ["written", "unchanged", "failed", "skipped", "decided"] as const;
 export type LineageOutcome = (typeof LINEAGE_OUTCOMES)[number];
 
 /**

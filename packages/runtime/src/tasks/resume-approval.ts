@@ -1,10 +1,11 @@
 import { changeSets, flowVersions, runs, type Database, type RunErrorDetails } from "@flowgate/db";
-import { runFlow, type Checkpoint, type FlowRecord, type Json, type LineageEntry, type ReplaySource, type RunCounts, type RunReport } from "@flowgate/engine";
+import { runFlow, type Checkpoint, type FlowRecord, type Json, type ReplaySource, type RunCounts, type RunReport } from "@flowgate/engine";
 import { validateFlow } from "@flowgate/flow";
 import { and, eq, sql } from "drizzle-orm";
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
 import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets } from "../approvals";
+import { closeChangeSetsOfEndedRuns } from "../decisions";
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
 import { wakeWaitingRuns } from "../concurrency";
 import { enqueueResumeApproval } from "../enqueue";
@@ -31,7 +32,6 @@ type DecidedItem = {
   record: FlowRecord;
   decision_source: string | null;
   decided_by: string | null;
-  decided_by_name: string | null;
   decided_at: string | null;
 };
 
@@ -40,7 +40,7 @@ type DecidedItem = {
  * on the run's pinned flow version, in batches of the flow's batch size. Approved items go out of
  * the node's `approved` port, rejected ones out of `rejected` (with `_approval` added); expired ones
  * are only marked. Each batch's checkpoint marks its items applied, in the same transaction as its
- * lineage and stats: a resume that stops half-way takes the items not yet applied again, and
+ * stats and the lineage of what the branch did: a resume that stops half-way takes the items not yet applied again, and
  * destination writes are keyed. The run ends when nothing is pending any more, else waits again.
  *
  * The run is taken as it is taken by run-flow (status `running`, with a heartbeat), so two resumes of
@@ -113,16 +113,16 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
       // The run read its source once: sending decided items on reads nothing more.
       const recordsRead = counts.recordsRead;
       const cursor = (started.cursor as Json | null) ?? undefined;
-      /** By the replay cursor (the last item id of a batch): the items the batch stands for and their lineage. */
-      const taken = new Map<number, { ids: number[]; lineage: LineageEntry[] }>();
+      /** By the replay cursor (the last item id of a batch): the items the batch stands for. */
+      const taken = new Map<number, number[]>();
       const label = node?.label ?? set!.nodeId;
 
       const replay: ReplaySource = async function* () {
         let after = 0;
         while (true) {
           const result = await db.execute<DecidedItem>(sql`
-            select i.id::int as id, i.key, i.status, i.record, i.decision_source, i.decided_by, u.name as decided_by_name, i.decided_at
-            from change_set_items i left join users u on u.id = i.decided_by
+            select i.id::int as id, i.key, i.status, i.record, i.decision_source, i.decided_by, i.decided_at
+            from change_set_items i
             where i.change_set_id = ${changeSetId} and i.status <> 'pending' and i.applied_at is null and i.id > ${after}
             order by i.id
             limit ${flow.settings.batchSize}`);
@@ -130,25 +130,14 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
           const last = rows.at(-1);
           if (!last) return;
           after = last.id;
+          // The decisions are in the lineage since they were made; what the branch does with the records adds its own.
           const entries: { nodeId: string; record: FlowRecord }[] = [];
-          const lineage: LineageEntry[] = [];
           for (const item of rows) {
+            if (item.status === "expired") continue;
             const decidedAt = item.decided_at ? new Date(item.decided_at).toISOString() : null;
-            if (item.status !== "expired") {
-              const decision = item.status;
-              entries.push({ nodeId: set!.nodeId, record: { ...item.record, _approval: { decision, by: item.decided_by ?? item.decision_source, at: decidedAt } } });
-            }
-            lineage.push({
-              nodeId: set!.nodeId,
-              key: item.key,
-              op: item.status === "approved" ? "approve" : item.status === "rejected" ? "reject" : "expire",
-              outcome: item.status === "approved" ? "written" : "skipped",
-              record: item.record,
-              detail: decisionDetail(item),
-              batchIndex: -1,
-            });
+            entries.push({ nodeId: set!.nodeId, record: { ...item.record, _approval: { decision: item.status, by: item.decided_by ?? item.decision_source, at: decidedAt } } });
           }
-          taken.set(after, { ids: rows.map((r) => r.id), lineage });
+          taken.set(after, rows.map((r) => r.id));
           yield { entries, cursor: after };
           if (rows.length < flow.settings.batchSize) return;
         }
@@ -170,12 +159,7 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
           checkpoint: {
             save: async (checkpoint: Checkpoint) => {
               const batch = typeof checkpoint.cursor === "number" ? taken.get(checkpoint.cursor) : undefined;
-              const stored: Checkpoint = {
-                ...checkpoint,
-                cursor,
-                counts: { ...checkpoint.counts, recordsRead },
-                lineage: batch ? [...checkpoint.lineage, ...batch.lineage.map((l) => ({ ...l, batchIndex: checkpoint.batchIndex }))] : checkpoint.lineage,
-              };
+              const stored: Checkpoint = { ...checkpoint, cursor, counts: { ...checkpoint.counts, recordsRead } };
               const { cancelRequested } = await db.transaction(async (tx) => {
                 const answer = await writeCheckpoint(tx, started.id, stored, {
                   workspaceId: started.workspaceId,
@@ -188,7 +172,7 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
                   await tx.execute(sql`
                     update change_set_items set applied_at = now()
                     where change_set_id = ${changeSetId} and applied_at is null
-                      and id = any(array(select jsonb_array_elements_text(${JSON.stringify(batch.ids)}::jsonb)::bigint))`);
+                      and id = any(array(select jsonb_array_elements_text(${JSON.stringify(batch)}::jsonb)::bigint))`);
                 }
                 return answer;
               });
@@ -241,22 +225,11 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
     await db.update(runs).set({ status: "awaiting_approval", heartbeatAt: null }).where(and(eq(runs.id, runId), eq(runs.status, "running")));
   }
 
+  /** The run ends, and with it the change sets still waiting (nothing will send them on). */
   async function endRun(runId: string, status: "failed" | "cancelled", error?: RunErrorDetails): Promise<void> {
-    await db.update(runs).set({ status, finishedAt: new Date(), heartbeatAt: null, error: error ?? null }).where(eq(runs.id, runId));
-  }
-}
-
-function decisionDetail(item: DecidedItem): string {
-  const verb = item.status === "approved" ? "approved" : item.status === "rejected" ? "rejected" : "expired";
-  switch (item.decision_source) {
-    case "person":
-      return `${verb} by ${item.decided_by_name ?? "a person"}`;
-    case "timeout":
-      return item.status === "expired" ? "expired: nobody decided before the deadline" : `${verb} when the deadline passed`;
-    case "auto-approve":
-    case "auto-reject":
-      return `${verb} by the node's ${item.decision_source} rule`;
-    default:
-      return verb;
+    await db.transaction(async (tx) => {
+      await tx.update(runs).set({ status, finishedAt: new Date(), heartbeatAt: null, error: error ?? null }).where(eq(runs.id, runId));
+      await closeChangeSetsOfEndedRuns(tx, { runId });
+    });
   }
 }

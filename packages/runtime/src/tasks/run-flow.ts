@@ -8,6 +8,7 @@ import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets, notifyWaiti
 import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
 import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
+import { closeChangeSetsOfEndedRuns } from "../decisions";
 import { enqueueResumeApproval } from "../enqueue";
 import { describeError as describe, enginePorts, kindsOf, openDocument, startRunHeartbeat, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
@@ -268,8 +269,9 @@ async function notifyApprovers(
   }
 }
 
-type Executor = Pick<Database, "update">;
+type Executor = Pick<Database, "update" | "execute">;
 
+/** Ends the run; one that failed or was cancelled closes the change sets it made (nothing will send them on). */
 async function finish(
   db: Executor,
   runId: string,
@@ -286,4 +288,5 @@ async function finish(
       ...(outcome.counts && { counts: outcome.counts }),
     })
     .where(eq(runs.id, runId));
+  if (outcome.status === "failed" || outcome.status === "cancelled") await closeChangeSetsOfEndedRuns(db, { runId });
 }

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
 import { applyApprovalTimeouts } from "../approvals";
+import { closeChangeSetsOfEndedRuns } from "../decisions";
 import { RESUME_APPROVAL_TASK, RUN_FLOW_TASK } from "../enqueue";
 import type { RuntimeLog } from "../log";
 
@@ -107,12 +108,15 @@ export interface SweepRunsDeps {
   staleAfterMs?: number;
 }
 
-/** sweep-runs: run every minute from graphile-worker's crontab; also applies approval timeouts. */
+/** sweep-runs: run every minute from graphile-worker's crontab; also applies approval timeouts and closes the change sets of ended runs. */
 export function createSweepRunsTask(deps: SweepRunsDeps): Task {
   return async (payload) => {
     SweepRunsPayloadSchema.parse(payload);
     await sweepRuns(deps.db, { log: deps.log, ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }) });
     // Change sets past their deadline: the same minute's sweep.
     await applyApprovalTimeouts(deps.db, { log: deps.log });
+    // Runs that failed or were cancelled with changes waiting (ended where nothing closed them, e.g. failed by this sweep).
+    const closed = await closeChangeSetsOfEndedRuns(deps.db);
+    if (closed.changeSets > 0) deps.log.info(closed, "sweep-runs: closed the change sets of runs that ended; their undecided items expired");
   };
 }

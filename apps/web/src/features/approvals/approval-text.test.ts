@@ -130,6 +130,8 @@ describe("texts", () => {
     expect(itemDecidedByText({ ...item, status: "approved" }, 1)).toBe("by Dana");
     expect(itemDecidedByText({ ...item, status: "rejected", decisionSource: "auto-reject" }, 1)).toBe("by a rule");
     expect(itemDecidedByText({ ...item, status: "approved", decisionSource: "timeout" }, 1)).toBe("at the deadline");
+    expect(itemDecidedByText({ ...item, status: "expired", decisionSource: "timeout" }, 1)).toBe("at the deadline");
+    expect(itemDecidedByText({ ...item, status: "expired", decisionSource: "run-ended" }, 1)).toBe("the run ended");
     expect(itemDecidedByText({ ...item, status: "pending", approvals: 1 }, 2)).toBe("1 of 2 approvals");
     expect(itemDecidedByText({ ...item, status: "pending" }, 1)).toBeNull();
   });

@@ -173,11 +173,12 @@ interface StatusSource {
   decisionSource: string | null;
 }
 
-/** Who decided, in a few words: "by Dana", "by a rule", "at the deadline", "1 of 2 approvals". */
+/** Who decided, in a few words: "by Dana", "by a rule", "at the deadline", "the run ended", "1 of 2 approvals". */
 export function itemDecidedByText(item: StatusSource, approvalsRequired: number): string | null {
   if (item.status === "pending") return item.approvals > 0 ? `${item.approvals} of ${approvalsRequired} approvals` : null;
-  if (item.status === "expired") return "at the deadline";
   switch (item.decisionSource) {
+    case "run-ended":
+      return "the run ended";
     case "auto-approve":
     case "auto-reject":
       return "by a rule";
