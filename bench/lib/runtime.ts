@@ -101,6 +101,7 @@ export async function startBenchRuntime(name: string): Promise<BenchRuntime> {
         connectionString: postgres.connectionString,
         secret: BENCH_SECRET,
         dataDir,
+        appUrl: "http://localhost:3000",
         allow: ["127.0.0.1"],
         concurrency,
         log: createLogger("warn"),

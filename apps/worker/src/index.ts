@@ -34,6 +34,8 @@ export interface WorkerOptions {
   allow?: readonly string[];
   concurrency?: number;
   log: PinoLogger;
+  /** Where people reach Flowgate (FLOWGATE_URL): notifications link there. */
+  appUrl: string;
   /** Serve Prometheus metrics at http://host:port/metrics (port 0: any free port); none when absent. */
   metrics?: { port: number; host?: string };
 }
@@ -46,7 +48,7 @@ export interface StartedWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker({ connectionString, secret, dataDir, allowLoopback = false, allow = [], concurrency = 4, log, metrics: metricsOptions }: WorkerOptions): Promise<StartedWorker> {
+export async function startWorker({ connectionString, secret, dataDir, appUrl, allowLoopback = false, allow = [], concurrency = 4, log, metrics: metricsOptions }: WorkerOptions): Promise<StartedWorker> {
   // What it was started with, for a debug session; the logger redacts the secret and the connection string.
   log.debug({ connectionString, secret, dataDir, allowLoopback, allow, concurrency, metrics: metricsOptions ?? null }, "worker: starting");
   // A database restart makes job bookkeeping wait for it, rather than fail (see ReconnectingPool).
@@ -60,7 +62,7 @@ export async function startWorker({ connectionString, secret, dataDir, allowLoop
   const runner = await run({
     pgPool: pool,
     concurrency,
-    taskList: createTaskList({ db: database.db, services, log, ...(metrics && { metrics: metrics.runMetrics }) }),
+    taskList: createTaskList({ db: database.db, services, log, appUrl, ...(metrics && { metrics: metrics.runMetrics }) }),
     logger: graphileLogger(log),
     // Our main.ts owns signals, so a stop drains jobs before the pool closes.
     noHandleSignals: true,

@@ -23,6 +23,7 @@ async function main() {
     connectionString: requireEnv("DATABASE_URL"),
     secret: requireEnv("FLOWGATE_SECRET"),
     dataDir: path.resolve(env.FLOWGATE_DATA_DIR),
+    appUrl: env.FLOWGATE_URL,
     // Private and loopback addresses stay closed unless FLOWGATE_ALLOW_HOSTS names them.
     allow: env.FLOWGATE_ALLOW_HOSTS,
     log,

@@ -30,6 +30,7 @@ beforeAll(async () => {
     connectionString: database.connectionString,
     secret: SECRET,
     dataDir,
+    appUrl: "http://localhost:3000",
     allowLoopback: true,
     log: createLogger("silent"),
     metrics: { port: 0, host: "127.0.0.1" },

@@ -25,7 +25,7 @@ describe("worker", () => {
   it("starts against the database, picks up jobs, and stops cleanly", async () => {
     await migrateWorkerSchema(database.connectionString);
     const dataDir = await mkdtemp(path.join(tmpdir(), "flowgate-worker-"));
-    const worker = await startWorker({ connectionString: database.connectionString, secret: "worker-test-secret-worker-test-secret-0123", dataDir, log: createLogger("silent") });
+    const worker = await startWorker({ connectionString: database.connectionString, secret: "worker-test-secret-worker-test-secret-0123", dataDir, appUrl: "http://localhost:3000", log: createLogger("silent") });
     const utils = await makeWorkerUtils({ connectionString: database.connectionString });
     // No task handles this identifier yet, so the job is left for a worker that knows it: not lost, not failed.
     await utils.addJob("not-yet-known", { runId: "r1" });
@@ -41,7 +41,7 @@ describe("worker", () => {
   it("runs run-flow jobs: a run whose pinned version does not validate ends failed, with its problems", async () => {
     await migrateWorkerSchema(database.connectionString);
     const dataDir = await mkdtemp(path.join(tmpdir(), "flowgate-worker-"));
-    const worker = await startWorker({ connectionString: database.connectionString, secret: "worker-test-secret-worker-test-secret-0123", dataDir, log: createLogger("silent") });
+    const worker = await startWorker({ connectionString: database.connectionString, secret: "worker-test-secret-worker-test-secret-0123", dataDir, appUrl: "http://localhost:3000", log: createLogger("silent") });
     try {
       const workspaceId = newId();
       const flowId = newId();

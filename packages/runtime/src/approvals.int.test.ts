@@ -23,6 +23,7 @@ import {
   supplierToShopFlow,
   waitFor,
   type SupplierToShopFixture,
+  TEST_APP_URL,
   type TestWorker,
 } from "./testing";
 
@@ -380,7 +381,7 @@ describe("approvals on a real worker", () => {
       const runId = await start(notifying);
       expect((await settled(runId)).status).toBe("awaiting_approval");
       const set = (await changeSetOf(runId))!;
-      expect(received).toEqual([{ body: { text: `Prices with approval: ${PRODUCTS} changes wait for approval: /approvals/${set.id}` }, type: expect.stringMatching(/^application\/json/) }]);
+      expect(received).toEqual([{ body: { text: `Prices with approval: ${PRODUCTS} changes wait for approval: ${TEST_APP_URL}/approvals/${set.id}` }, type: expect.stringMatching(/^application\/json/) }]);
 
       // The chat tool answers 500: logged, and the run waits for approval all the same.
       status = 500;
@@ -388,7 +389,7 @@ describe("approvals on a real worker", () => {
       const second = await start(notifying);
       expect((await settled(second)).status).toBe("awaiting_approval");
       expect(received).toHaveLength(2);
-      expect(received[1]!.body).toEqual({ text: `Prices with approval: 1 change waits for approval: /approvals/${(await changeSetOf(second))!.id}` });
+      expect(received[1]!.body).toEqual({ text: `Prices with approval: 1 change waits for approval: ${TEST_APP_URL}/approvals/${(await changeSetOf(second))!.id}` });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

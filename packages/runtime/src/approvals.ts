@@ -169,9 +169,9 @@ export async function closeDecidedChangeSets(tx: Pick<Tx, "execute">, sets: read
 export async function notifyWaitingChanges(
   http: HttpClient,
   log: RuntimeLog,
-  notice: { url: string; flowName: string; pending: number; changeSetId: string; appUrl?: string },
+  notice: { url: string; flowName: string; pending: number; changeSetId: string; appUrl: string },
 ): Promise<void> {
-  const link = `${(notice.appUrl ?? "").replace(/\/$/, "")}/approvals/${notice.changeSetId}`;
+  const link = `${notice.appUrl.replace(/\/+$/, "")}/approvals/${notice.changeSetId}`;
   const text = `${notice.flowName}: ${notice.pending} ${notice.pending === 1 ? "change waits" : "changes wait"} for approval: ${link}`;
   try {
     const response = await http.request({ method: "POST", url: notice.url, json: { text }, timeoutMs: 10_000, retry: false, throwOnStatus: false });

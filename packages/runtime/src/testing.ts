@@ -28,13 +28,16 @@ export interface TestWorker {
  * A real graphile-worker runner in the test process with the runtime's task list: real jobs, real
  * retries, real services (loopback allowed, since the test kit's servers listen there).
  */
+/** The address the test workers' notifications link to. */
+export const TEST_APP_URL = "http://flowgate.test";
+
 export async function startTestWorker(options: { db: Database; pool: pg.Pool; secrets: SecretBox; log?: RuntimeLog; pollInterval?: number; heartbeatMs?: number }): Promise<TestWorker> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "flowgate-runtime-"));
   const services = createRuntimeServices({ db: options.db, secrets: options.secrets, dataDir, allowLoopback: true });
   const runner = await run({
     pgPool: options.pool,
     concurrency: 2,
-    taskList: createTaskList({ db: options.db, services, log: options.log ?? silentLog, ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }) }),
+    taskList: createTaskList({ db: options.db, services, log: options.log ?? silentLog, appUrl: TEST_APP_URL, ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }) }),
     noHandleSignals: true,
     parsedCronItems: [],
     pollInterval: options.pollInterval ?? 100,

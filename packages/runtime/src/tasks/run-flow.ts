@@ -27,8 +27,8 @@ export interface RunFlowDeps extends EngineDeps {
   heartbeatMs?: number;
   /** The worker's metrics (records by node kind, batch durations); none in tests that do not look at them. */
   metrics?: RunMetrics;
-  /** The web app's address, for links in notifications (e.g. a change set waiting for approval); relative links without it. */
-  appUrl?: string;
+  /** Where people reach Flowgate (FLOWGATE_URL), for links in notifications (a change set waiting for approval). */
+  appUrl: string;
 }
 
 interface ProgressColumn {
@@ -264,7 +264,7 @@ async function notifyApprovers(
       flowName: flow?.name ?? "A flow",
       pending: set.pending,
       changeSetId: set.id,
-      ...(deps.appUrl !== undefined && { appUrl: deps.appUrl }),
+      appUrl: deps.appUrl,
     });
   }
 }
