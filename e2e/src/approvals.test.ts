@@ -149,6 +149,39 @@ describe("approving the demo flow's price changes", () => {
       expect(pending.map((c) => [c.runId, c.counts.pending])).toEqual([[third, 50]]);
       const proposed = await call<{ items: { key: string }[] }>("approvals.items", { changeSetId: pending[0]!.id, limit: 100 });
       expect(proposed.items.map((i) => i.key).sort()).toEqual(bigSkus.sort());
+
+      // The keyboard: j moves down, a approves the focused change; x selects, r rejects the selection.
+      const statusOf = async () =>
+        new Map(
+          (await call<{ items: { key: string; status: string }[] }>("approvals.items", { changeSetId: pending[0]!.id, limit: 100 })).items.map((i) => [i.key, i.status]),
+        );
+      const [k1, k2, k3, k4] = proposed.items.map((i) => i.key);
+      await page.goto(`${product.url}/approvals/${pending[0]!.id}`);
+      await page.getByText("50 changes", { exact: true }).waitFor();
+      await page.keyboard.press("j");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? "")).toContain(k1!);
+      await page.keyboard.press("a");
+      await expect.poll(async () => (await statusOf()).get(k1!), { timeout: 15_000 }).toBe("approved");
+      // The approved change leaves the pending list; its focus moves on with the keys.
+      await page.getByText("49 changes", { exact: true }).waitFor();
+      await page.keyboard.press("j");
+      await page.keyboard.press("j");
+      await page.keyboard.press("k");
+      const focusedText = await page.evaluate(() => document.activeElement?.textContent ?? "");
+      const first = [k2!, k3!].find((key) => focusedText.includes(key));
+      expect(first, `the focused row reads “${focusedText.slice(0, 80)}”`).toBeDefined();
+      const second = first === k2 ? k3! : k4!;
+      await page.keyboard.press("x");
+      await page.keyboard.press("j");
+      await page.keyboard.press("x");
+      await page.getByText("2 selected", { exact: true }).waitFor();
+      await shot("5-keyboard");
+      await page.keyboard.press("r");
+      const dialog = page.getByRole("dialog");
+      if (await dialog.isVisible().catch(() => false)) await dialog.getByRole("button", { name: /^Reject/ }).last().click();
+      await expect.poll(async () => [...(await statusOf()).values()].filter((status) => status !== "pending").length, { timeout: 15_000 }).toBe(3);
+      const statuses = await statusOf();
+      expect([k1, first, second].map((key) => statuses.get(key!))).toEqual(["approved", "rejected", "rejected"]);
     } finally {
       await shop.close();
       await context.close();
