@@ -19,12 +19,14 @@ describe("migrations", () => {
     );
     expect(result.rows.map((r) => r.table_name)).toEqual([
       "accounts",
+      "alerts",
       "audit_log",
       "change_set_decisions",
       "change_set_items",
       "change_sets",
       "connections",
       "dry_runs",
+      "flow_alert_settings",
       "flow_schedules",
       "flow_versions",
       "flow_webhooks",
@@ -33,6 +35,8 @@ describe("migrations", () => {
       "lineage",
       "members",
       "record_errors",
+      "run_batches",
+      "run_events",
       "run_nodes",
       "run_samples",
       "runs",

@@ -7,3 +7,4 @@ export * from "./runs";
 export * from "./schedules";
 export * from "./dry-runs";
 export * from "./approvals";
+export * from "./alerts";

@@ -266,3 +266,46 @@ export const workspaceSettings = pgTable("workspace_settings", {
   retentionDays: integer("retention_days").notNull().default(30),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const RUN_EVENT_LEVELS = ["info", "warn", "error"] as const;
+export type RunEventLevel = (typeof RUN_EVENT_LEVELS)[number];
+
+/**
+ * A run's log, as a person reads it on the run page: started (and by which attempt), stopped and
+ * retried, waiting for approval, resumed, cancel asked, ended. Written by the runtime (and the API
+ * for what a person did), a handful per run: batches have their own table.
+ */
+export const runEvents = pgTable(
+  "run_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    level: text("level").$type<RunEventLevel>().notNull().default("info"),
+    message: text("message").notNull(),
+    /** Anything a person may want to look at (attempt, counts, the error's node); never a secret. */
+    details: jsonb("details").$type<Record<string, unknown>>(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("run_events_run_idx").on(t.runId, t.id)],
+);
+
+/** One row per checkpointed batch of a run: the run page's timeline (a batch written again replaces its row). */
+export const runBatches = pgTable(
+  "run_batches",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    batchIndex: integer("batch_index").notNull(),
+    /** Records the batch brought from the source (or a resume sent on). */
+    records: integer("records").notNull(),
+    /** Records that failed in the batch (dead letters). */
+    errors: integer("errors").notNull().default(0),
+    /** How long the batch took through the graph, in milliseconds. */
+    ms: integer("ms").notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.batchIndex] })],
+);
