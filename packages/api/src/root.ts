@@ -1,5 +1,7 @@
+import { alertsRouter } from "./routers/alerts";
 import { approvalsRouter } from "./routers/approvals";
 import { connectionsRouter } from "./routers/connections";
+import { dashboardRouter } from "./routers/dashboard";
 import { flowsRouter } from "./routers/flows";
 import { healthProcedure } from "./routers/health";
 import { lineageRouter } from "./routers/lineage";
@@ -19,6 +21,8 @@ export const appRouter = router({
   approvals: approvalsRouter,
   lineage: lineageRouter,
   webhooks: webhooksRouter,
+  dashboard: dashboardRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-import { RECORD_ERROR_STATUSES, RUN_STATUSES, RUN_TRIGGERS } from "@flowgate/db";
+import { RECORD_ERROR_STATUSES, RUN_EVENT_LEVELS, RUN_STATUSES, RUN_TRIGGERS } from "@flowgate/db";
 import { z } from "zod";
 import * as runs from "../services/runs";
 import { scopeOf } from "../scope";
@@ -37,6 +37,8 @@ const RunDetailSchema = RunSummarySchema.extend({
     })
     .nullable(),
   batchIndex: z.number(),
+  /** The run's change set waiting for decisions, when one waits (the run page links to it). */
+  pendingChangeSetId: z.string().nullable(),
   nodes: z.array(z.object({ nodeId: z.string(), in: z.number(), out: z.record(z.string(), z.number()), errors: z.number(), ms: z.number() })),
 });
 
@@ -73,6 +75,8 @@ export const runsRouter = router({
         from: z.iso.datetime({ offset: true }).optional(),
         /** Runs created before this time (ISO 8601). */
         to: z.iso.datetime({ offset: true }).optional(),
+        /** Text in the flow's name, or a run id. */
+        search: z.string().trim().min(1).max(200).optional(),
         cursor: z.string().max(500).optional(),
         limit: z.int().min(1).max(100).default(50),
       }),
@@ -91,10 +95,31 @@ export const runsRouter = router({
     .input(z.object({ runId: Id, version: z.enum(["same", "latest"]).default("same") }))
     .output(z.object({ runId: z.string() }))
     .mutation(({ ctx, input }) => runs.retryRun(scopeOf(ctx), input)),
+  /** A new run replaying the open dead letters of this one into the nodes they failed in: these (ids), or all. */
   retryFailed: roleProcedure("editor")
-    .input(RunInput)
+    .input(RunInput.extend({ ids: z.array(z.int().positive()).min(1).max(1000).optional() }))
     .output(z.object({ runId: z.string(), records: z.number() }))
-    .mutation(({ ctx, input }) => runs.retryFailedRecords(scopeOf(ctx), input.runId)),
+    .mutation(({ ctx, input }) => runs.retryFailedRecords(scopeOf(ctx), input)),
+  /** The run's log, oldest first. */
+  events: workspaceProcedure
+    .input(z.object({ runId: Id, cursor: z.string().max(40).optional(), limit: z.int().min(1).max(500).default(200) }))
+    .output(
+      z.object({
+        items: z.array(z.object({ id: z.number(), level: z.enum(RUN_EVENT_LEVELS), message: z.string(), details: z.record(z.string(), z.unknown()).nullable(), at: IsoDate })),
+        nextCursor: z.string().nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => runs.runEventsOf(scopeOf(ctx), input)),
+  /** The run's batches, in order: the timeline. */
+  batches: workspaceProcedure
+    .input(z.object({ runId: Id, cursor: z.string().max(40).optional(), limit: z.int().min(1).max(1000).default(500) }))
+    .output(
+      z.object({
+        items: z.array(z.object({ batchIndex: z.number(), records: z.number(), errors: z.number(), ms: z.number(), finishedAt: IsoDate })),
+        nextCursor: z.string().nullable(),
+      }),
+    )
+    .query(({ ctx, input }) => runs.runBatchesOf(scopeOf(ctx), input)),
   samples: workspaceProcedure
     .input(z.object({ runId: Id, nodeId: z.string().min(1).max(200), port: z.string().min(1).max(200) }))
     .output(z.object({ nodeId: z.string(), port: z.string(), records: z.array(RecordSchema), takenAt: IsoDate.nullable() }))

@@ -1,4 +1,4 @@
-import { FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus, type RunTrigger } from "@flowgate/db";
+import { changeSets, FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus, type RunTrigger } from "@flowgate/db";
 import { closeChangeSetsOfEndedRuns } from "@flowgate/runtime/decisions";
 import { enqueueRun } from "@flowgate/runtime/enqueue";
 import { TRPCError } from "@trpc/server";
@@ -94,6 +94,12 @@ export async function getRun(scope: Scope, runId: string) {
     .innerJoin(flowVersions, eq(flowVersions.id, run.flowVersionId))
     .where(eq(flows.id, run.flowId));
   const stats = await scope.db.select().from(runNodes).where(eq(runNodes.runId, run.id)).orderBy(asc(runNodes.nodeId), asc(runNodes.port));
+  const [pending] = await scope.db
+    .select({ id: changeSets.id })
+    .from(changeSets)
+    .where(and(eq(changeSets.runId, run.id), eq(changeSets.status, "pending")))
+    .orderBy(asc(changeSets.createdAt))
+    .limit(1);
   const nodes = new Map<string, { nodeId: string; in: number; out: Record<string, number>; errors: number; ms: number }>();
   for (const stat of stats) {
     let node = nodes.get(stat.nodeId);
@@ -112,6 +118,7 @@ export async function getRun(scope: Scope, runId: string) {
     flowName: meta?.flowName ?? "",
     versionNumber: meta?.versionNumber ?? 0,
     batchIndex: run.batchIndex,
+    pendingChangeSetId: pending?.id ?? null,
     nodes: [...nodes.values()],
   };
 }
@@ -198,8 +205,8 @@ const retryable = (runId: string) => and(eq(recordErrors.runId, runId), eq(recor
  * Sends this run's open dead letters again, into the steps they failed in, as a new run pinned to
  * the same version. The run row is locked meanwhile, so two clicks make one retry.
  */
-export async function retryFailedRecords(scope: Scope, runId: string) {
-  const run = await findRun(scope, runId);
+export async function retryFailedRecords(scope: Scope, input: { runId: string; ids?: number[] }) {
+  const run = await findRun(scope, input.runId);
   requireEnded(run, "retried");
   return scope.db.transaction(async (tx) => {
     await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, run.id)).for("update");
@@ -239,6 +246,16 @@ export async function retryFailedRecords(scope: Scope, runId: string) {
     });
     return { runId: retryId, records };
   });
+}
+
+/** The run's log, oldest first. The runtime engineer implements this (contract: routers/runs.ts). */
+export async function runEventsOf(_scope: Scope, _input: { runId: string; cursor?: string; limit: number }): Promise<never> {
+  throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "The run's log is being built." });
+}
+
+/** The run's batches in order. The runtime engineer implements this (contract: routers/runs.ts). */
+export async function runBatchesOf(_scope: Scope, _input: { runId: string; cursor?: string; limit: number }): Promise<never> {
+  throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "The run's timeline is being built." });
 }
 
 /** The first records that left a node by a port in this run (none when nothing did). */
