@@ -160,4 +160,35 @@ describe("destination faults", () => {
     expect(history.items[1]!.detail).toMatch(/answered 422/);
     expect(history.items[0]!.hash).toBe(history.items[1]!.hash);
   });
+
+  it("retrying chosen failed records sends exactly those; the others stay open for a later retry", async () => {
+    const skus = [skuAt(5), skuAt(15), skuAt(35)];
+    for (const sku of skus) shop.failSku(sku, { status: 422, message: "Unknown category" });
+    const { runId } = await editor.caller.runs.start({ flowId });
+    expect((await waitForEnd(runId)).counts).toEqual({ read: PRODUCTS, written: PRODUCTS - 3, errors: 3 });
+    const letters = (await editor.caller.runs.errors({ runId })).items;
+    expect(letters.map((l) => l.key)).toEqual(skus);
+
+    shop.clearFailures();
+    const before = shop.writes.length;
+    const chosen = [letters[0]!.id, letters[2]!.id];
+    const retry = await editor.caller.runs.retryFailed({ runId, ids: chosen });
+    expect(retry.records).toBe(2);
+    const retried = await waitForEnd(retry.runId);
+    expect(retried.status).toBe("succeeded");
+    expect(retried.counts).toEqual({ read: 2, written: 2, errors: 0 });
+    expect(shop.writes.slice(before).map((w) => w.sku).sort()).toEqual([skus[0], skus[2]].sort());
+    expect((await editor.caller.runs.errors({ runId })).items.map((l) => [l.key, l.status, l.retriedBy])).toEqual([
+      [skus[0], "retried", retry.runId],
+      [skus[1], "open", null],
+      [skus[2], "retried", retry.runId],
+    ]);
+
+    // The one left is retried on its own; the retried ones are not sent again.
+    const rest = await editor.caller.runs.retryFailed({ runId });
+    expect(rest.records).toBe(1);
+    expect((await waitForEnd(rest.runId)).counts).toEqual({ read: 1, written: 1, errors: 0 });
+    expect(shop.writes.slice(before).map((w) => w.sku).sort()).toEqual([...skus].sort());
+    expect((await editor.caller.runs.errors({ runId })).items.map((l) => l.status)).toEqual(["retried", "retried", "retried"]);
+  });
 });

@@ -26,6 +26,8 @@ interface WorkspaceIds {
   dryRunId: string;
   /** The run's change set, with one pending item. */
   changeSetId: string;
+  /** An open, unread alert of the flow's failures. */
+  alertId: string;
 }
 
 type Case =
@@ -125,6 +127,38 @@ const cases: Record<string, Case> = {
   "runs.samples": { kind: "by-id", input: (ids) => ({ runId: ids.runId, nodeId: "n1", port: "out" }) },
   "runs.errors": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
   "runs.dismissErrors": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "runs.events": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "runs.batches": { kind: "by-id", input: (ids) => ({ runId: ids.runId }) },
+  "dashboard.summary": {
+    kind: "own-workspace",
+    input: () => ({ range: "7d" }),
+    check: (r, b) => {
+      expect(r).toMatchObject({ openAlerts: 1, pendingApprovals: { changeSets: 1, items: 1 } });
+      expect(json(r)).not.toContain(b.flowId);
+    },
+  },
+  "alerts.list": {
+    kind: "own-workspace",
+    input: (ids) => ({ flowId: ids.flowId }),
+    check: async (r, b) => {
+      expect((r as { items: unknown[] }).items).toEqual([]);
+      const own = await alice.caller.alerts.list({});
+      expect(own.items.map((i) => i.id)).toEqual([a.alertId]);
+      expect(json(own)).not.toContain(b.flowId);
+    },
+  },
+  "alerts.unreadCount": { kind: "own-workspace", check: (r) => expect(r).toEqual({ count: 1 }) },
+  // Marking read is reading: a viewer may (VIEWER_MAY); B's ids mark nothing.
+  "alerts.markRead": {
+    kind: "own-workspace",
+    input: (ids) => ({ ids: [ids.alertId] }),
+    check: async (r) => {
+      expect(r).toEqual({ marked: 0 });
+      expect(await bob.caller.alerts.unreadCount()).toEqual({ count: 1 });
+    },
+  },
+  "alerts.settings": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "alerts.updateSettings": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, onFailure: false, approvalsWaitingHours: 1, webhookUrl: "https://hooks.example.com/x" }) },
   "lineage.search": {
     kind: "own-workspace",
     input: () => ({ key: SHARED_KEY }),
@@ -154,7 +188,7 @@ const cases: Record<string, Case> = {
 };
 
 /** Writes a viewer may still do: joining by link is not a write to the workspace. */
-const VIEWER_MAY = new Set(["members.acceptInvite"]);
+const VIEWER_MAY = new Set(["members.acceptInvite", "alerts.markRead"]);
 
 function procedurePaths(): string[] {
   return Object.keys(appRouter._def.procedures);
@@ -208,7 +242,15 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
     `insert into change_set_items (change_set_id, key, op, before, after, changed_fields, record) values ($1, $2, 'update', '{"price": 1}', '{"price": 2}', '{price}', '{"price": 2}')`,
     [changeSetId, SHARED_KEY],
   );
-  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId };
+  // An alert the runtime raised for the flow.
+  const alertId = `alert-${otherMemberName}`;
+  await api.database.pool.query("insert into alerts (id, workspace_id, flow_id, kind, title, message, last_run_id) values ($1, $2, $3, 'run_failed', 'failed', 'failed', $4)", [
+    alertId,
+    owner.workspaceId,
+    flowId,
+    runId,
+  ]);
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId, alertId };
 }
 
 beforeAll(async () => {
@@ -268,6 +310,9 @@ describe("workspace isolation", () => {
     expect((await bob.caller.runs.errors({ runId: b.runId })).items.map((e) => e.status)).toEqual(["open"]);
     // Nor was B's change set decided.
     expect((await bob.caller.approvals.items({ changeSetId: b.changeSetId })).items.map((i) => i.status)).toEqual(["pending"]);
+    // Nor were B's alerts read or its alert settings written.
+    expect(await bob.caller.alerts.unreadCount()).toEqual({ count: 1 });
+    expect((await api.database.pool.query("select flow_id from flow_alert_settings where flow_id = $1", [b.flowId])).rows).toEqual([]);
     // A's attempts at B's webhook neither created nor rotated one.
     expect((await api.database.pool.query("select flow_id from flow_webhooks where flow_id = $1", [b.flowId])).rows).toEqual([]);
   });

@@ -2,25 +2,24 @@ import { auditLog, changeSetItems, changeSets, lineage, runs } from "@flowgate/d
 import { createSecretBox } from "@flowgate/db/crypto";
 import type { TestDatabase } from "@flowgate/db/testing";
 import type { SupplierApi } from "@flowgate/testkit";
-import { and, asc, eq, sql } from "drizzle-orm";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId } from "@flowgate/db";
 import type { Checkpoint, HeldEntry } from "@flowgate/engine";
 import { applyApprovalTimeouts, approvalNodesOf } from "./approvals";
-import { traceDecisions } from "./decisions";
 import { silentLog } from "./log";
 import { createSweepRunsTask } from "./tasks/sweep-runs";
 import { writeCheckpoint } from "./checkpoint";
-import { enqueueResumeApproval, enqueueRun } from "./enqueue";
+import { enqueueRun } from "./enqueue";
 import {
   createPublishedFlow,
+  decideItems,
   failCheckpointOnce,
   runRow,
   startSupplierToShopFixture,
   startTestWorker,
-  supplierToShopFlow,
+  startWebhookReceiver,
+  supplierToShopWithApprovalFlow,
   waitFor,
   type SupplierToShopFixture,
   TEST_APP_URL,
@@ -54,11 +53,8 @@ afterAll(async () => {
 
 /** supplier → changes → review (approved →) map (price × 2) → shop table. */
 async function approvalFlow(review: Record<string, unknown>) {
-  const document = supplierToShopFlow({ supplierUrl: supplier.url, shopConnectionId, changesOnly: true, batchSize: BATCH });
-  document.nodes.splice(3, 0, { id: "review", kind: "approval.review", kindVersion: 1, label: "Price review", position: { x: 350, y: 0 }, config: { keyField: "sku", ...review } });
-  const chain = document.nodes.map((n) => n.id);
-  expect(chain).toEqual(["start", "read", "changes", "review", "map", "shop"]);
-  document.edges = chain.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: chain[i]!, sourcePort: chain[i] === "review" ? "approved" : "out", target, targetPort: "in" }));
+  const document = supplierToShopWithApprovalFlow({ supplierUrl: supplier.url, shopConnectionId, batchSize: BATCH, review });
+  expect(document.nodes.map((n) => n.id)).toEqual(["start", "read", "changes", "review", "map", "shop"]);
   return createPublishedFlow(database.db, workspaceId, document, "Prices with approval");
 }
 
@@ -87,20 +83,7 @@ async function itemsOf(changeSetId: string) {
   return database.db.select().from(changeSetItems).where(eq(changeSetItems.changeSetId, changeSetId)).orderBy(asc(changeSetItems.key));
 }
 
-/** A person's decision as the API makes it: items updated while pending, their lineage, and the resume job, in one transaction. */
-async function decide(changeSetId: string, keys: string[], decision: "approved" | "rejected") {
-  await database.db.transaction(async (tx) => {
-    await tx.execute(sql`
-      with updated as (
-        update change_set_items x
-        set status = ${decision}, decision_source = 'person', decided_at = now(), approvals = ${decision === "approved" ? 1 : 0}
-        where x.change_set_id = ${changeSetId} and x.key = any(${sql.param(keys)}::text[]) and x.status = 'pending'
-        returning x.change_set_id, x.key, x.record, x.status, x.decision_source, x.approvals, null::text as comment, null::text as actor_id
-      ), trace as (${traceDecisions(sql`updated`)})
-      select 1`);
-    await enqueueResumeApproval(tx, changeSetId);
-  });
-}
+const decide = (changeSetId: string, keys: string[], decision: "approved" | "rejected") => decideItems(database.db, changeSetId, keys, decision);
 
 /** Waits until every decided item of the change set was sent on. */
 function applied(changeSetId: string, count: number) {
@@ -364,34 +347,24 @@ describe("approvals on a real worker", () => {
   });
 
   it("tells a chat tool that changes wait, through the notification webhook; a webhook that fails does not fail the run", async () => {
-    const received: { body: unknown; type: string | undefined }[] = [];
-    let status = 200;
-    const server = createServer((request: IncomingMessage, response) => {
-      let body = "";
-      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      request.on("end", () => {
-        received.push({ body: JSON.parse(body), type: request.headers["content-type"] });
-        response.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const chat = await startWebhookReceiver("/hooks/approvals");
+    const { received } = chat;
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/approvals`;
-      const notifying = await approvalFlow({ notifyWebhookUrl: url });
+      const notifying = await approvalFlow({ notifyWebhookUrl: chat.url });
       const runId = await start(notifying);
       expect((await settled(runId)).status).toBe("awaiting_approval");
       const set = (await changeSetOf(runId))!;
       expect(received).toEqual([{ body: { text: `Prices with approval: ${PRODUCTS} changes wait for approval: ${TEST_APP_URL}/approvals/${set.id}` }, type: expect.stringMatching(/^application\/json/) }]);
 
       // The chat tool answers 500: logged, and the run waits for approval all the same.
-      status = 500;
+      chat.answer(500);
       setPrice(7, Math.round(price(7) * 300) / 100);
       const second = await start(notifying);
       expect((await settled(second)).status).toBe("awaiting_approval");
       expect(received).toHaveLength(2);
       expect(received[1]!.body).toEqual({ text: `Prices with approval: 1 change waits for approval: ${TEST_APP_URL}/approvals/${(await changeSetOf(second))!.id}` });
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await chat.close();
     }
   });
 

@@ -6,10 +6,10 @@ import { numericChanges } from "@flowgate/nodes/numeric-change";
 import type { HttpClient } from "@flowgate/connectors/http";
 import { sql } from "drizzle-orm";
 import type { Tx } from "./checkpoint";
-import { traceDecisions } from "./decisions";
+import { resolveWaitingAlerts, traceDecisions } from "./decisions";
 import { enqueueResumeApproval } from "./enqueue";
-import { describeError } from "./engine-ports";
 import type { RuntimeLog } from "./log";
+import { appLink, postChatNotice } from "./notices";
 
 export const APPROVAL_KIND = "approval.review";
 
@@ -153,33 +153,28 @@ export async function changeSetProgress(tx: Pick<Tx, "execute">, runId: string):
   return result.rows.map((r) => ({ id: r.id, nodeId: r.node_id, pending: r.pending, unapplied: r.unapplied }));
 }
 
-/** Change sets with nothing pending and nothing left to send on are decided. */
+/** Change sets with nothing pending and nothing left to send on are decided; their "changes wait" alerts are resolved. */
 export async function closeDecidedChangeSets(tx: Pick<Tx, "execute">, sets: readonly ChangeSetProgress[]): Promise<void> {
   const done = sets.filter((s) => s.pending === 0 && s.unapplied === 0).map((s) => s.id);
   if (done.length === 0) return;
   await tx.execute(sql`
-    update change_sets set status = 'decided', decided_at = coalesce(decided_at, now())
-    where id = any(array(select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb))) and status = 'pending'`);
+    with closed as (
+      update change_sets set status = 'decided', decided_at = coalesce(decided_at, now())
+      where id = any(array(select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb))) and status = 'pending'
+      returning id
+    )
+    ${resolveWaitingAlerts(sql`closed`)}`);
 }
 
-/**
- * Tells a chat tool that changes wait (Slack- and Teams-style `{ text }`), through the runtime's
- * guarded HTTP client. Best effort: a failure is logged, never fails the run.
- */
+/** Tells a chat tool that changes wait, through the runtime's guarded HTTP client. Best effort. */
 export async function notifyWaitingChanges(
   http: HttpClient,
   log: RuntimeLog,
   notice: { url: string; flowName: string; pending: number; changeSetId: string; appUrl: string },
 ): Promise<void> {
-  const link = `${notice.appUrl.replace(/\/+$/, "")}/approvals/${notice.changeSetId}`;
+  const link = appLink(notice.appUrl, `/approvals/${notice.changeSetId}`);
   const text = `${notice.flowName}: ${notice.pending} ${notice.pending === 1 ? "change waits" : "changes wait"} for approval: ${link}`;
-  try {
-    const response = await http.request({ method: "POST", url: notice.url, json: { text }, timeoutMs: 10_000, retry: false, throwOnStatus: false });
-    await response.dump();
-    if (response.status >= 300) log.warn({ changeSetId: notice.changeSetId, status: response.status }, "approvals: the notification webhook refused the notice");
-  } catch (error) {
-    log.warn({ changeSetId: notice.changeSetId, err: describeError(error) }, "approvals: the notification webhook could not be reached");
-  }
+  await postChatNotice(http, log, { url: notice.url, text }, { changeSetId: notice.changeSetId });
 }
 
 /**

@@ -3,6 +3,7 @@ import { canonicalJson, type Checkpoint, type DeadLetter, type FlowRecord, type 
 import { eq, sql } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { ruleLineage, writeHeldItems, type ApprovalNode } from "./approvals";
+import { recordRunBatch, type RunBatchRow } from "./history";
 
 /** A transaction (or the database): the checkpoint's writes must share one. */
 export type Tx = Pick<Database, "execute" | "update" | "insert" | "select">;
@@ -15,8 +16,8 @@ export interface CheckpointTarget {
   /** The worker attempt (runs.attempt) the dead letters are stored with. */
   attempt: number;
   /**
-   * A "failed-records" run: the run whose dead letters it replays. The checkpoint marks those up to
-   * its cursor (the last replayed id) as retried by this run.
+   * A "failed-records" run: the run whose dead letters it replays. The checkpoint marks those it
+   * claimed (retried_by) up to its cursor (the last replayed id) as retried.
    */
   replayOf?: string | null;
   /** The flow version's approval nodes (approvalNodesOf): what they hold becomes change set items. */
@@ -70,11 +71,12 @@ export async function upsertRunNodes(tx: Tx, runId: string, nodes: Record<string
 /**
  * Stores one checkpoint: the state the batch staged (into sync_state), the run's cursor, batch
  * index and counters, the per-node stats, the batch's dead letters and lineage, what approval nodes
- * held (change set items, with lineage for what their rules decided), and for a replay,
- * which dead letters it retried. Call it inside one transaction: either all of it is durable, or none
- * of it and the batch is read again. Answers whether someone asked to cancel the run.
+ * held (change set items, with lineage for what their rules decided), for a replay, which dead
+ * letters it retried, and with `batch` (batchClock), the batch's row in the run's timeline. Call it
+ * inside one transaction: either all of it is durable, or none of it and the batch is read again.
+ * Answers whether someone asked to cancel the run.
  */
-export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpoint, target: CheckpointTarget): Promise<{ cancelRequested: boolean }> {
+export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpoint, target: CheckpointTarget, batch?: BatchTiming): Promise<{ cancelRequested: boolean }> {
   // One statement after the other. (Sending them without awaiting each saved ~10% on 100k records,
   // but node-postgres deprecates queueing a query on a busy client and pg 9 removes it.)
   for (const [nodeId, writes] of Object.entries(checkpoint.state)) {
@@ -95,8 +97,8 @@ export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpo
   }
   if (target.replayOf && typeof checkpoint.cursor === "number") {
     await tx.execute(sql`
-      update record_errors set status = 'retried', retried_by = ${runId}
-      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and record is not null`);
+      update record_errors set status = 'retried'
+      where run_id = ${target.replayOf} and id <= ${checkpoint.cursor} and status = 'open' and retried_by = ${runId} and record is not null`);
   }
   await insertDeadLetters(tx, runId, checkpoint.errors, target.attempt);
   const held = checkpoint.held ?? [];
@@ -118,7 +120,34 @@ export async function writeCheckpoint(tx: Tx, runId: string, checkpoint: Checkpo
     .returning({ cancelRequested: runs.cancelRequested });
   if (!run) throw new Error(`The run ${runId} was deleted while it ran.`);
   await upsertRunNodes(tx, runId, checkpoint.counts.nodes);
+  if (batch && checkpoint.batchIndex >= 0) {
+    await recordRunBatch(tx, runId, { batchIndex: checkpoint.batchIndex, records: batch.records, errors: checkpoint.errors.length, ms: batch.ms, continues: batch.continues });
+  }
   return { cancelRequested: run.cancelRequested };
+}
+
+/** What the runtime measures of a batch for the run's timeline (the checkpoint knows the rest). */
+export type BatchTiming = Pick<RunBatchRow, "records" | "ms" | "continues">;
+
+/**
+ * Measures each checkpoint of one attempt for the timeline: the records the batch brought in (the
+ * engine's count of what it read or replayed, since the previous checkpoint) and its time through the
+ * graph (since the previous checkpoint was saved, or since the attempt started). A checkpoint with the
+ * previous one's batch index is the nodes' finish after the last batch: it continues that batch's row.
+ * `resumed`: the attempt goes on from this checkpoint (its batch index and counts).
+ */
+export function batchClock(resumed?: { batchIndex: number; counts: Pick<RunCounts, "recordsRead"> }): (checkpoint: Pick<Checkpoint, "batchIndex" | "counts">) => BatchTiming {
+  let lastIndex = resumed?.batchIndex ?? -1;
+  let read = resumed?.counts.recordsRead ?? 0;
+  let since = performance.now();
+  return (checkpoint) => {
+    const now = performance.now();
+    const timing = { records: checkpoint.counts.recordsRead - read, ms: now - since, continues: checkpoint.batchIndex <= lastIndex };
+    lastIndex = checkpoint.batchIndex;
+    read = checkpoint.counts.recordsRead;
+    since = now;
+    return timing;
+  };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { lineage, newId, recordErrors, runs } from "@flowgate/db";
+import { lineage, newId, recordErrors, runBatches, runs } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import type { TestDatabase } from "@flowgate/db/testing";
 import { canonicalJson, type Checkpoint } from "@flowgate/engine";
 import type { SupplierApi } from "@flowgate/testkit";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeCheckpoint } from "./checkpoint";
@@ -39,16 +39,27 @@ async function publishedFlow(): Promise<{ flowId: string; versionId: string }> {
   return createPublishedFlow(database.db, workspaceId, document, "Supplier to shop");
 }
 
-function start(flow: { flowId: string; versionId: string }, retry?: { of: string }) {
-  return database.db.transaction((tx) =>
-    enqueueRun(tx, {
+/**
+ * Starts a run of the flow; with `retry`, a failed-records run that claims the dead letters it
+ * retries, as runs.retryFailed does: these ids, or every open one with its record.
+ */
+function start(flow: { flowId: string; versionId: string }, retry?: { of: string; ids?: number[] }) {
+  return database.db.transaction(async (tx) => {
+    const queued = await enqueueRun(tx, {
       workspaceId,
       flowId: flow.flowId,
       flowVersionId: flow.versionId,
       trigger: "manual",
       ...(retry && { retryOf: retry.of, mode: "failed-records" as const }),
-    }),
-  );
+    });
+    if (retry) {
+      await tx
+        .update(recordErrors)
+        .set({ retriedBy: queued.runId })
+        .where(and(eq(recordErrors.runId, retry.of), eq(recordErrors.status, "open"), isNotNull(recordErrors.record), retry.ids ? inArray(recordErrors.id, retry.ids) : undefined));
+    }
+    return queued;
+  });
 }
 
 /** The shop table refuses these skus (a check constraint) until the returned function lifts it. */
@@ -62,6 +73,7 @@ const deadLettersOf = (runId: string) => database.db.select().from(recordErrors)
 const writesPerSku = async () =>
   new Map(((await database.pool.query("select sku, count(*)::int as n from shop.write_log group by sku")).rows as { sku: string; n: number }[]).map((r) => [r.sku, r.n]));
 const skuAt = (i: number) => supplier.products[i]!.sku;
+const batchesOf = (runId: string) => database.db.select().from(runBatches).where(eq(runBatches.runId, runId)).orderBy(asc(runBatches.batchIndex));
 
 describe("writeCheckpoint: dead letters and lineage", () => {
   it("stores the batch's dead letters with their record and attempt, and lineage with the record's hash, in the checkpoint's transaction", async () => {
@@ -152,6 +164,13 @@ describe("dead letters on a real worker", () => {
     const lift = await refuse(refused);
     const first = await waitForRunEnd(database.db, (await start(flow)).runId);
     expect(first.counts).toEqual({ read: PRODUCTS, written: PRODUCTS - 60, errors: 60 });
+    // The timeline counts each batch's dead letters: every third record of pages of 50.
+    expect((await batchesOf(first.id)).map((b) => [b.batchIndex, b.records, b.errors])).toEqual([
+      [0, 50, 17],
+      [1, 50, 17],
+      [2, 50, 16],
+      [3, 50, 10],
+    ]);
     await lift();
     // One the person dismissed: it stays as it is and is not sent again.
     const letters = await deadLettersOf(first.id);
@@ -165,6 +184,10 @@ describe("dead letters on a real worker", () => {
     expect(retry.counts).toEqual({ read: 59, written: 59, errors: 0 });
     // Two replay batches (50 + 9), each checkpointed.
     expect(retry.batchIndex).toBe(1);
+    expect((await batchesOf(retry.id)).map((b) => [b.batchIndex, b.records, b.errors])).toEqual([
+      [0, 50, 0],
+      [1, 9, 0],
+    ]);
     const after = await deadLettersOf(first.id);
     expect(after.filter((l) => l.status === "retried").map((l) => l.retriedBy)).toEqual(Array(59).fill(retry.id));
     expect(after.find((l) => l.id === dismissed.id)?.status).toBe("dismissed");
@@ -175,5 +198,27 @@ describe("dead letters on a real worker", () => {
     expect(writes.has(dismissed.key!)).toBe(false);
     const traced = await database.db.select().from(lineage).where(and(eq(lineage.runId, retry.id), eq(lineage.outcome, "written")));
     expect(traced).toHaveLength(59);
+  });
+
+  it("a failed-records run sends only the dead letters claimed for it (retry selected); the others stay open, unclaimed", async () => {
+    const flow = await publishedFlow();
+    const refused = [skuAt(2), skuAt(60), skuAt(61), skuAt(120), skuAt(199)];
+    const lift = await refuse(refused);
+    const first = await waitForRunEnd(database.db, (await start(flow)).runId);
+    expect(first.counts.errors).toBe(5);
+    await lift();
+    await database.pool.query("truncate shop.write_log");
+    const letters = await deadLettersOf(first.id);
+    // The second and the fourth: a later unclaimed one (the fifth) and one between them (the third) stay as they are.
+    const chosen = [letters[1]!, letters[3]!];
+
+    const retry = await waitForRunEnd(database.db, (await start(flow, { of: first.id, ids: chosen.map((l) => l.id) })).runId);
+    expect(retry.status).toBe("succeeded");
+    expect(retry.counts).toEqual({ read: 2, written: 2, errors: 0 });
+    expect([...(await writesPerSku()).keys()].sort()).toEqual(chosen.map((l) => l.key).sort());
+    const after = await deadLettersOf(first.id);
+    expect(after.map((l) => [l.key, l.status, l.retriedBy])).toEqual(
+      letters.map((l) => (chosen.some((c) => c.id === l.id) ? [l.key, "retried", retry.id] : [l.key, "open", null])),
+    );
   });
 });

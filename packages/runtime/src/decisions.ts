@@ -35,9 +35,19 @@ export function traceDecisions(decided: SQL): SQL {
 }
 
 /**
+ * Resolves the "changes wait for approval" alerts of change sets just decided: `closed` is a set of
+ * rows with the change set's id (a CTE of the caller's statement, which sees the alerts as they were).
+ */
+export function resolveWaitingAlerts(closed: SQL): SQL {
+  return sql`
+    update alerts set status = 'resolved', resolved_at = now()
+    where kind = 'approvals_waiting' and status = 'open' and change_set_id in (select id from ${closed})`;
+}
+
+/**
  * Change sets whose run ended without them (failed or cancelled): nothing will send their items on,
  * so what still waits expires (decided by "run-ended", in the lineage) and the change set closes,
- * leaving the inbox and its badge. For one run (where it ends) or for every such run (the sweep's
+ * leaving the inbox and its badge (and their waiting alerts are resolved). For one run (where it ends) or for every such run (the sweep's
  * backstop). A change set being decided or timed out at this moment is skipped and closed next time.
  */
 export async function closeChangeSetsOfEndedRuns(db: Executor, options: { runId?: string } = {}): Promise<{ changeSets: number; items: number }> {
@@ -56,6 +66,7 @@ export async function closeChangeSetsOfEndedRuns(db: Executor, options: { runId?
     ), trace as (${traceDecisions(sql`expired`)}
     ), closed as (
       update change_sets s set status = 'decided', decided_at = now() from ended e where s.id = e.id returning s.id
+    ), resolved as (${resolveWaitingAlerts(sql`closed`)}
     )
     select (select count(*)::int from closed) as change_sets, (select count(*)::int from expired) as items`);
   return { changeSets: rows[0]?.change_sets ?? 0, items: rows[0]?.items ?? 0 };

@@ -13,8 +13,10 @@ export {
 } from "./enqueue";
 export { createDryRunTask, DRY_RUN_SAMPLE_SIZE, DryRunPayloadSchema, type DryRunDeps, type DryRunPayload } from "./tasks/dry-run";
 export { PostgresStatePort } from "./state";
-export { recordHash, summarizeCounts, writeCheckpoint, type CheckpointTarget } from "./checkpoint";
+export { batchClock, recordHash, summarizeCounts, writeCheckpoint, type BatchTiming, type CheckpointTarget } from "./checkpoint";
 export { replayDeadLetters } from "./dead-letters";
+export { recordRunEnded, recordRunEvent, runEndedEvent } from "./history";
+export { announceRunEnd, raiseApprovalsWaitingAlerts, sendAlertNotices, type AlertNotice, type AlertNotifier } from "./alerts";
 export { createRuntimeServices, postgresConnectionParts, type RuntimeServices, type RuntimeServicesOptions } from "./services";
 export { createRunFlowTask, DEFAULT_HEARTBEAT_MS, RunFlowPayloadSchema, type RunFlowDeps, type RunFlowPayload } from "./tasks/run-flow";
 export { createSweepRunsTask, sweepRuns, DEFAULT_STALE_AFTER_MS, SWEEP_RUNS_CRON, SWEEP_RUNS_TASK, type ReleasedRun, type SweepRunsOptions } from "./tasks/sweep-runs";

@@ -1,8 +1,8 @@
-import { runNodes, runs, runSamples, syncState, type RunStatus } from "@flowgate/db";
+import { runEvents, runNodes, runs, runSamples, syncState, type RunStatus } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import type { TestDatabase } from "@flowgate/db/testing";
 import type { SupplierApi } from "@flowgate/testkit";
-import { and, count, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { enqueueRun } from "./enqueue";
 import { createPublishedFlow, failCheckpointOnce, startSupplierToShopFixture, supplierToShopFlow, type SupplierToShopFixture, type TestWorker } from "./testing";
@@ -126,6 +126,14 @@ describe("run-flow", () => {
     const run = await finished(runId);
     expect(run.status).toBe("cancelled");
     expect(run.batchIndex).toBeLessThan(PRODUCTS / 50 - 1);
+    // The run's log: when the worker noticed the cancel, and where the run stopped.
+    const events = await database.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.id));
+    const done = run.batchIndex + 1;
+    expect(events.map((e) => e.message)).toEqual([
+      "Run started.",
+      `Cancel noticed: the run stops after batch ${done}; nothing after it is read or written.`,
+      `Cancelled after ${done * 50} records read, ${done * 50} written.`,
+    ]);
     const rows = await shopRows();
     expect(rows).toHaveLength((run.batchIndex + 1) * 50);
     // The shop saw exactly the checkpointed batches, each key once, and nothing after the cancel.

@@ -1,7 +1,9 @@
 import { connections, FINISHED_RUN_STATUSES, flows, flowVersions, newId, runs, workspaces, type Database } from "@flowgate/db";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { createShopProductsTable, createShopWriteLog, startSupplierApi, type SupplierApi } from "@flowgate/testkit";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { SecretBox } from "@flowgate/db/crypto";
 import { Logger, run, runMigrations, type Runner } from "graphile-worker";
 import type pg from "pg";
@@ -11,6 +13,8 @@ import path from "node:path";
 import { silentLog, type RuntimeLog } from "./log";
 import { createRuntimeServices, postgresConnectionParts } from "./services";
 export { postgresConnectionParts } from "./services";
+import { traceDecisions } from "./decisions";
+import { enqueueResumeApproval } from "./enqueue";
 import { createTaskList } from "./task-list";
 
 /** Installs graphile-worker's schema in a test database (the product does it at start-up). */
@@ -81,6 +85,58 @@ export function supplierToShopFlow(options: { supplierUrl: string; shopConnectio
     nodes,
     edges: chain.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: chain[i]!, sourcePort: "out", target, targetPort: "in" })),
     settings: { batchSize: options.batchSize ?? 50, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "fail" },
+  };
+}
+
+/** The demo's flow with an approval step before the map: supplier → changes → review (approved →) map → shop. */
+export function supplierToShopWithApprovalFlow(options: Parameters<typeof supplierToShopFlow>[0] & { review: Record<string, unknown> }) {
+  const document = supplierToShopFlow({ ...options, changesOnly: true });
+  document.nodes.splice(3, 0, { id: "review", kind: "approval.review", kindVersion: 1, label: "Price review", position: { x: 350, y: 0 }, config: { keyField: "sku", ...options.review } });
+  const chain = document.nodes.map((n) => n.id);
+  document.edges = chain.slice(1).map((target, i) => ({ id: `e${i + 1}`, source: chain[i]!, sourcePort: chain[i] === "review" ? "approved" : "out", target, targetPort: "in" }));
+  return document;
+}
+
+/** A person's decision as the API makes it: items updated while pending, their lineage, and the resume job, in one transaction. */
+export async function decideItems(db: Database, changeSetId: string, keys: string[], decision: "approved" | "rejected"): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      with updated as (
+        update change_set_items x
+        set status = ${decision}, decision_source = 'person', decided_at = now(), approvals = ${decision === "approved" ? 1 : 0}
+        where x.change_set_id = ${changeSetId} and x.key = any(${sql.param(keys)}::text[]) and x.status = 'pending'
+        returning x.change_set_id, x.key, x.record, x.status, x.decision_source, x.approvals, null::text as comment, null::text as actor_id
+      ), trace as (${traceDecisions(sql`updated`)})
+      select 1`);
+    await enqueueResumeApproval(tx, changeSetId);
+  });
+}
+
+/** A chat tool's incoming webhook on loopback: what it received, and the status it answers with. */
+export interface WebhookReceiver {
+  url: string;
+  received: { body: unknown; type: string | undefined }[];
+  answer(status: number): void;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(path = "/hooks/flowgate"): Promise<WebhookReceiver> {
+  const received: WebhookReceiver["received"] = [];
+  let status = 200;
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      received.push({ body: JSON.parse(body) as unknown, type: request.headers["content-type"] });
+      response.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    received,
+    answer: (next) => void (status = next),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 

@@ -204,7 +204,7 @@ function changeAmount(field: string): SQL {
   return sql`abs((i.numeric_changes -> ${field}::text ->> 'delta')::float8)`;
 }
 
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -1,14 +1,37 @@
-import { changeSets, FINISHED_RUN_STATUSES, flows, flowVersions, recordErrors, runNodes, runs, runSamples, type RecordErrorStatus, type RunStatus, type RunTrigger } from "@flowgate/db";
+import {
+  changeSets,
+  FINISHED_RUN_STATUSES,
+  flows,
+  flowVersions,
+  recordErrors,
+  runBatches,
+  runEvents,
+  runNodes,
+  runs,
+  runSamples,
+  users,
+  type RecordErrorStatus,
+  type RunStatus,
+  type RunTrigger,
+} from "@flowgate/db";
 import { closeChangeSetsOfEndedRuns } from "@flowgate/runtime/decisions";
 import { enqueueRun } from "@flowgate/runtime/enqueue";
+import { plural, recordRunEnded, recordRunEvent } from "@flowgate/runtime/history";
 import { TRPCError } from "@trpc/server";
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { escapeLike } from "./approvals";
 import { recordAudit } from "./audit";
 import { decodeTimeCursor, encodeTimeCursor } from "./paging";
 import { findInWorkspace, type Scope } from "./scope";
 
 function findRun(scope: Scope, runId: string) {
   return findInWorkspace(scope, runs, { id: runs.id, workspace: runs.workspaceId }, runId, "The run");
+}
+
+/** The caller's name as the run's log shows it ("Cancel asked by Erin."). */
+async function nameOf(scope: Scope): Promise<string> {
+  const [user] = await scope.db.select({ name: users.name }).from(users).where(eq(users.id, scope.userId));
+  return user?.name ?? "Someone";
 }
 
 /** Starts the flow's published version now: a queued run and its job, in one transaction. */
@@ -31,13 +54,30 @@ export interface ListRunsInput {
   trigger?: RunTrigger;
   from?: string;
   to?: string;
+  /** Text in the flow's name, or a run's id. */
+  search?: string;
   cursor?: string;
   limit: number;
+}
+
+/**
+ * What a search matches: the run with that id, or the runs of the workspace's flows whose name
+ * contains the text. The flows are looked up first (a workspace has tens of flows, not millions of
+ * runs), so the runs are then found on an index however rare the match.
+ */
+async function searchCondition(scope: Scope, search: string): Promise<SQL> {
+  const matching = await scope.db
+    .select({ id: flows.id })
+    .from(flows)
+    .where(and(eq(flows.workspaceId, scope.workspaceId), ilike(flows.name, `%${escapeLike(search)}%`)));
+  const byId = eq(runs.id, search);
+  return matching.length > 0 ? or(byId, inArray(runs.flowId, matching.map((f) => f.id)))! : byId;
 }
 
 /** Newest first, in pages; the index on (workspace_id, created_at, id) or (flow_id, created_at, id) serves every page alike. */
 export async function listRuns(scope: Scope, input: ListRunsInput) {
   const conditions: SQL[] = [eq(runs.workspaceId, scope.workspaceId)];
+  if (input.search) conditions.push(await searchCondition(scope, input.search));
   if (input.flowId) conditions.push(eq(runs.flowId, input.flowId));
   if (input.status) conditions.push(eq(runs.status, input.status));
   if (input.trigger) conditions.push(eq(runs.trigger, input.trigger));
@@ -130,6 +170,7 @@ export async function getRun(scope: Scope, runId: string) {
  */
 export async function cancelRun(scope: Scope, runId: string) {
   const run = await findRun(scope, runId);
+  const by = await nameOf(scope);
   const updated = await scope.db.transaction(async (tx) => {
     const [row] = await tx
     .update(runs)
@@ -141,6 +182,11 @@ export async function cancelRun(scope: Scope, runId: string) {
     .where(and(eq(runs.id, run.id), inArray(runs.status, ["queued", "running", "awaiting_approval"])))
     .returning({ status: runs.status });
     if (row?.status === "cancelled") await closeChangeSetsOfEndedRuns(tx, { runId: run.id });
+    if (row) {
+      await recordRunEvent(tx, run.id, "info", `Cancel asked by ${by}.`, { by: scope.userId });
+      // No worker holds it: it ends here, and its log says so as a worker's would.
+      if (row.status === "cancelled") await recordRunEnded(tx, run.id, { status: "cancelled", counts: run.counts });
+    }
     return row;
   });
   if (!updated) {
@@ -167,6 +213,7 @@ function requireEnded(run: typeof runs.$inferSelect, what: string): void {
 export async function retryRun(scope: Scope, input: { runId: string; version: "same" | "latest" }) {
   const run = await findRun(scope, input.runId);
   requireEnded(run, "retried");
+  const by = await nameOf(scope);
   let versionId = run.flowVersionId;
   if (input.version === "latest") {
     const [flow] = await scope.db.select({ activeVersionId: flows.activeVersionId }).from(flows).where(eq(flows.id, run.flowId));
@@ -194,6 +241,12 @@ export async function retryRun(scope: Scope, input: { runId: string; version: "s
       targetId: runId,
       details: { retryOf: run.id, version: input.version, versionId },
     });
+    await recordRunEvent(tx, run.id, "info", `Retry from the start (${input.version === "same" ? "the same version" : "the latest version"}) started by ${by} as run ${runId}.`, {
+      by: scope.userId,
+      retryRunId: runId,
+      version: input.version,
+      versionId,
+    });
     return { runId };
   });
 }
@@ -202,12 +255,17 @@ export async function retryRun(scope: Scope, input: { runId: string; version: "s
 const retryable = (runId: string) => and(eq(recordErrors.runId, runId), eq(recordErrors.status, "open"), isNotNull(recordErrors.record));
 
 /**
- * Sends this run's open dead letters again, into the steps they failed in, as a new run pinned to
- * the same version. The run row is locked meanwhile, so two clicks make one retry.
+ * Sends this run's open dead letters again (these `ids`, or all of them), into the steps they
+ * failed in, as a new run pinned to the same version. The new run claims what it retries
+ * (record_errors.retried_by = its id, status still open): the runtime replays exactly the claimed
+ * ones and marks them retried as it checkpoints. The run row is locked meanwhile, so two clicks
+ * make one retry; a claim left by an earlier retry that ended without sending them is taken over.
  */
 export async function retryFailedRecords(scope: Scope, input: { runId: string; ids?: number[] }) {
   const run = await findRun(scope, input.runId);
   requireEnded(run, "retried");
+  const by = await nameOf(scope);
+  const chosen = input.ids ? [...new Set(input.ids)] : undefined;
   return scope.db.transaction(async (tx) => {
     await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, run.id)).for("update");
     const [pending] = await tx
@@ -218,14 +276,30 @@ export async function retryFailedRecords(scope: Scope, input: { runId: string; i
     if (pending) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "A retry of this run's failed records is already queued or running. Wait for it to end." });
     }
-    const [open] = await tx.select({ n: count() }).from(recordErrors).where(retryable(run.id));
-    const records = open?.n ?? 0;
-    if (records === 0) {
-      throw new TRPCError({
+    const claimable = chosen ? and(retryable(run.id), inArray(recordErrors.id, chosen)) : retryable(run.id);
+    if (chosen) {
+      // Locked, so a dismissal at the same moment waits and cannot leave the claim short.
+      const found = new Set((await tx.select({ id: recordErrors.id }).from(recordErrors).where(claimable).for("update")).map((r) => r.id));
+      const refused = chosen.filter((id) => !found.has(id));
+      if (refused.length > 0) {
+        const list = refused.slice(0, 10).join(", ") + (refused.length > 10 ? ` and ${refused.length - 10} more` : "");
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message:
+            `${refused.length === 1 ? "One of the chosen failed records" : `${refused.length} of the chosen failed records`} (${list}) cannot be retried: ` +
+            "retried or dismissed already, stored without the record, or not this run's. Reload the errors and choose again.",
+        });
+      }
+    }
+    const noneLeft = () =>
+      new TRPCError({
         code: "BAD_REQUEST",
         message:
           "This run has no failed records left to retry: they were retried or dismissed already, or it had none. To run everything again, use “Retry” instead.",
       });
+    if (!chosen) {
+      const [open] = await tx.select({ n: count() }).from(recordErrors).where(claimable);
+      if (!open?.n) throw noneLeft();
     }
     const { runId: retryId } = await enqueueRun(tx, {
       workspaceId: scope.workspaceId,
@@ -236,26 +310,70 @@ export async function retryFailedRecords(scope: Scope, input: { runId: string; i
       retryOf: run.id,
       mode: "failed-records",
     });
+    const claimed = await tx.update(recordErrors).set({ retriedBy: retryId }).where(claimable);
+    const records = claimed.rowCount ?? 0;
+    // All dismissed since they were counted (chosen ones are locked above): no run for nothing.
+    if (records === 0) throw noneLeft();
     await recordAudit(tx, {
       workspaceId: scope.workspaceId,
       actorId: scope.userId,
       action: "run.retryFailed",
       targetType: "run",
       targetId: retryId,
-      details: { retryOf: run.id, records },
+      details: { retryOf: run.id, records, ...(chosen && { ids: chosen }) },
+    });
+    await recordRunEvent(tx, run.id, "info", `Retry of ${plural(records, "failed record")}${chosen ? " (chosen)" : ""} started by ${by} as run ${retryId}.`, {
+      by: scope.userId,
+      retryRunId: retryId,
+      records,
     });
     return { runId: retryId, records };
   });
 }
 
-/** The run's log, oldest first. The runtime engineer implements this (contract: routers/runs.ts). */
-export async function runEventsOf(_scope: Scope, _input: { runId: string; cursor?: string; limit: number }): Promise<never> {
-  throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "The run's log is being built." });
+/** A position in a list kept in the order of a number column (an id, a batch index); opaque to the client. */
+function decodeNumberCursor(cursor: string, list: string): number {
+  const n = Number(cursor);
+  if (cursor.trim() === "" || !Number.isSafeInteger(n)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `This page of ${list} is no longer valid. Reload it.` });
+  }
+  return n;
 }
 
-/** The run's batches in order. The runtime engineer implements this (contract: routers/runs.ts). */
-export async function runBatchesOf(_scope: Scope, _input: { runId: string; cursor?: string; limit: number }): Promise<never> {
-  throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "The run's timeline is being built." });
+/** The run's log, oldest first, in pages (keyset on the (run_id, id) index). */
+export async function runEventsOf(scope: Scope, input: { runId: string; cursor?: string; limit: number }) {
+  const run = await findRun(scope, input.runId);
+  const conditions: SQL[] = [eq(runEvents.runId, run.id)];
+  if (input.cursor) conditions.push(gt(runEvents.id, decodeNumberCursor(input.cursor, "the run's log")));
+  const rows = await scope.db
+    .select()
+    .from(runEvents)
+    .where(and(...conditions))
+    .orderBy(asc(runEvents.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map((e) => ({ id: e.id, level: e.level, message: e.message, details: e.details ?? null, at: e.at.toISOString() })),
+    nextCursor: rows.length > input.limit ? String(page.at(-1)!.id) : null,
+  };
+}
+
+/** The run's batches in order, in pages (keyset on the (run_id, batch_index) key). */
+export async function runBatchesOf(scope: Scope, input: { runId: string; cursor?: string; limit: number }) {
+  const run = await findRun(scope, input.runId);
+  const conditions: SQL[] = [eq(runBatches.runId, run.id)];
+  if (input.cursor) conditions.push(gt(runBatches.batchIndex, decodeNumberCursor(input.cursor, "the run's timeline")));
+  const rows = await scope.db
+    .select()
+    .from(runBatches)
+    .where(and(...conditions))
+    .orderBy(asc(runBatches.batchIndex))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  return {
+    items: page.map((b) => ({ batchIndex: b.batchIndex, records: b.records, errors: b.errors, ms: b.ms, finishedAt: b.finishedAt.toISOString() })),
+    nextCursor: rows.length > input.limit ? String(page.at(-1)!.batchIndex) : null,
+  };
 }
 
 /** The first records that left a node by a port in this run (none when nothing did). */
@@ -266,14 +384,6 @@ export async function runSamplesOf(scope: Scope, input: { runId: string; nodeId:
     .from(runSamples)
     .where(and(eq(runSamples.runId, run.id), eq(runSamples.nodeId, input.nodeId), eq(runSamples.port, input.port)));
   return { nodeId: input.nodeId, port: input.port, records: sample?.records ?? [], takenAt: sample?.createdAt.toISOString() ?? null };
-}
-
-function decodeIdCursor(cursor: string): number {
-  const id = Number(cursor);
-  if (!Number.isSafeInteger(id) || id < 0) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "This page of failed records is no longer valid. Reload the list." });
-  }
-  return id;
 }
 
 export interface RunErrorsInput {
@@ -288,7 +398,7 @@ export async function runErrors(scope: Scope, input: RunErrorsInput) {
   const run = await findRun(scope, input.runId);
   const conditions: SQL[] = [eq(recordErrors.runId, run.id)];
   if (input.status) conditions.push(eq(recordErrors.status, input.status));
-  if (input.cursor) conditions.push(gt(recordErrors.id, decodeIdCursor(input.cursor)));
+  if (input.cursor) conditions.push(gt(recordErrors.id, decodeNumberCursor(input.cursor, "failed records")));
   const rows = await scope.db
     .select()
     .from(recordErrors)
@@ -318,6 +428,7 @@ export async function runErrors(scope: Scope, input: RunErrorsInput) {
 /** Marks open dead letters as dismissed (these ids, or all of the run's): retryFailed then leaves them alone. */
 export async function dismissErrors(scope: Scope, input: { runId: string; ids?: number[] }) {
   const run = await findRun(scope, input.runId);
+  const by = await nameOf(scope);
   const conditions: SQL[] = [eq(recordErrors.runId, run.id), eq(recordErrors.status, "open")];
   if (input.ids) conditions.push(inArray(recordErrors.id, input.ids));
   const dismissed = await scope.db.transaction(async (tx) => {
@@ -330,6 +441,12 @@ export async function dismissErrors(scope: Scope, input: { runId: string; ids?: 
       targetId: run.id,
       details: { dismissed: rows.length, ...(input.ids && { ids: input.ids }) },
     });
+    if (rows.length > 0) {
+      await recordRunEvent(tx, run.id, "info", `${plural(rows.length, "failed record")} dismissed by ${by}: a retry of the failed records leaves ${rows.length === 1 ? "it" : "them"} out.`, {
+        by: scope.userId,
+        dismissed: rows.length,
+      });
+    }
     return rows.length;
   });
   return { dismissed };

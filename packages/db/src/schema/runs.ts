@@ -80,6 +80,10 @@ export const runs = pgTable(
     // Scanned backwards for "newest first"; both columns are not null.
     index("runs_workspace_created_idx").on(t.workspaceId, t.createdAt, t.id),
     index("runs_flow_created_idx").on(t.flowId, t.createdAt, t.id),
+    // The runs page filtered by status: a rare one (awaiting approval, running) is found without scanning every run (bench history-1m).
+    index("runs_workspace_status_created_idx").on(t.workspaceId, t.status, t.createdAt, t.id),
+    // The dashboard: runs that ended in an hour or a day (bench history-1m).
+    index("runs_workspace_finished_idx").on(t.workspaceId, t.finishedAt).where(sql`${t.finishedAt} is not null`),
     // The sweeper's look-up: runs a worker claims to be working on.
     index("runs_running_heartbeat_idx").on(t.heartbeatAt).where(sql`${t.status} = 'running'`),
     // maxConcurrentRuns: how many runs of a flow are running now.

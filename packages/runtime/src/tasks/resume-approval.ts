@@ -1,12 +1,14 @@
-import { changeSets, flowVersions, runs, type Database, type RunErrorDetails } from "@flowgate/db";
+import { changeSets, flowVersions, runs, type RunCountsSummary, type RunErrorDetails } from "@flowgate/db";
 import { runFlow, type Checkpoint, type FlowRecord, type Json, type ReplaySource, type RunCounts, type RunReport } from "@flowgate/engine";
 import { validateFlow } from "@flowgate/flow";
 import { and, eq, sql } from "drizzle-orm";
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
+import { announceRunEnd, sendAlertNotices, type AlertNotifier, type RunRef } from "../alerts";
 import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets } from "../approvals";
 import { closeChangeSetsOfEndedRuns } from "../decisions";
-import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
+import { batchClock, summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
+import { plural, recordCancelNoticed, recordRunEvent } from "../history";
 import { wakeWaitingRuns } from "../concurrency";
 import { enqueueResumeApproval } from "../enqueue";
 import { describeError as describe, enginePorts, kindsOf, openDocument, startRunHeartbeat } from "../engine-ports";
@@ -83,6 +85,8 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
       return;
     }
     const flowRef = { flowId: run.flowId, flowVersionId: run.flowVersionId };
+    const ref: RunRef = { id: runId, workspaceId: run.workspaceId, flowId: run.flowId };
+    const notifier: AlertNotifier = { services: deps.services, appUrl: deps.appUrl, log };
     try {
       await resume(started);
     } finally {
@@ -97,7 +101,7 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
         .limit(1);
       const validation = validateFlow(openDocument(version?.document), kinds);
       if (!version || !validation.ok) {
-        await endRun(started.id, "failed", {
+        await endRun(ref, notifier, "failed", {
           message: "The flow version this run started with no longer runs (it was deleted or its node kinds changed), so the approved changes could not be sent on. Start a new run.",
         });
         return;
@@ -116,6 +120,8 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
       /** By the replay cursor (the last item id of a batch): the items the batch stands for. */
       const taken = new Map<number, number[]>();
       const label = node?.label ?? set!.nodeId;
+      const resumed = await resumedMessage(changeSetId, label);
+      if (resumed) await recordRunEvent(db, started.id, "info", resumed, { changeSetId, nodeId: set!.nodeId, attempt: started.attempt });
 
       const replay: ReplaySource = async function* () {
         let after = 0;
@@ -145,6 +151,7 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
 
       const cancel = new AbortController();
       const stopHeartbeat = startRunHeartbeat(db, started.id, heartbeatMs, log, "resume-approval");
+      const measureBatch = batchClock({ batchIndex: started.batchIndex, counts });
 
       let report: RunReport;
       try {
@@ -160,14 +167,17 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
             save: async (checkpoint: Checkpoint) => {
               const batch = typeof checkpoint.cursor === "number" ? taken.get(checkpoint.cursor) : undefined;
               const stored: Checkpoint = { ...checkpoint, cursor, counts: { ...checkpoint.counts, recordsRead } };
+              // Measured on the engine's counts, which count what the resume sends on.
+              const timing = measureBatch(checkpoint);
               const { cancelRequested } = await db.transaction(async (tx) => {
-                const answer = await writeCheckpoint(tx, started.id, stored, {
-                  workspaceId: started.workspaceId,
-                  flowId: started.flowId,
-                  destinationIds,
-                  attempt: started.attempt,
-                  approvalNodes,
-                });
+                const answer = await writeCheckpoint(
+                  tx,
+                  started.id,
+                  stored,
+                  { workspaceId: started.workspaceId, flowId: started.flowId, destinationIds, attempt: started.attempt, approvalNodes },
+                  timing,
+                );
+                if (answer.cancelRequested && !cancel.signal.aborted && !checkpoint.done) await recordCancelNoticed(tx, started.id, checkpoint.batchIndex);
                 if (batch) {
                   await tx.execute(sql`
                     update change_set_items set applied_at = now()
@@ -184,52 +194,88 @@ export function createResumeApprovalTask(deps: RunFlowDeps): Task {
       } catch (error) {
         // The checkpoint could not be saved: the items of that batch are not marked, the retried job takes them again.
         log.error({ err: describe(error) }, "resume-approval: checkpoint failed; the job will be retried");
-        await waitAgain(started.id).catch(() => {});
+        await waitAgain(started.id, `Sending the decided changes on stopped: the run could not save its progress (${describe(error)}). It goes on with the changes not yet sent.`).catch(() => {});
         throw error;
       } finally {
         stopHeartbeat();
       }
 
       if (report.status === "failed" && report.error?.transient && helpers.job.attempts < helpers.job.max_attempts) {
-        await waitAgain(started.id);
-        throw new Error(`Sending the decided changes on stopped: ${report.error.message} It goes on with the changes not yet sent.`);
+        const message = `Sending the decided changes on stopped: ${report.error.message.replace(/\.?$/, ".")} It goes on with the changes not yet sent.`;
+        await waitAgain(started.id, message, report.error.nodeId);
+        throw new Error(message);
       }
       if (report.status === "failed" || report.status === "cancelled") {
-        await endRun(started.id, report.status, report.error ? { message: report.error.message, ...(report.error.nodeId !== undefined && { nodeId: report.error.nodeId }) } : undefined);
+        await endRun(
+          ref,
+          notifier,
+          report.status,
+          report.error ? { message: report.error.message, ...(report.error.nodeId !== undefined && { nodeId: report.error.nodeId }) } : undefined,
+          summarizeCounts({ recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds),
+        );
         log.warn({ runId: started.id, status: report.status, error: report.error?.message }, "resume-approval: the resumed branch did not go through");
         return;
       }
 
-      await db.transaction(async (tx) => {
+      const notices = await db.transaction(async (tx) => {
         const sets = await changeSetProgress(tx, started.id);
         const summary = summarizeCounts({ recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds);
+        let ended: Awaited<ReturnType<typeof announceRunEnd>> = [];
         if (sets.some((s) => s.pending > 0 || s.unapplied > 0)) {
           await tx.update(runs).set({ status: "awaiting_approval", heartbeatAt: null, counts: summary }).where(eq(runs.id, started.id));
           // Decided while this resume ran, behind where it had got to: another pass takes them.
           for (const s of sets) if (s.unapplied > 0) await enqueueResumeApproval(tx, s.id);
+          const pending = sets.reduce((sum, s) => sum + s.pending, 0);
+          await recordRunEvent(
+            tx,
+            started.id,
+            "info",
+            pending > 0
+              ? `Decided changes sent on; ${plural(pending, "change")} still ${pending === 1 ? "waits" : "wait"} for approval.`
+              : "Decided changes sent on; those decided meanwhile are sent on next.",
+            { counts: summary, pending },
+          );
         } else {
-          await tx
-            .update(runs)
-            .set({ status: report.errorCount > 0 ? "succeeded_with_errors" : "succeeded", finishedAt: new Date(), heartbeatAt: null, error: null, counts: summary })
-            .where(eq(runs.id, started.id));
+          const status = report.errorCount > 0 ? "succeeded_with_errors" : "succeeded";
+          await tx.update(runs).set({ status, finishedAt: new Date(), heartbeatAt: null, error: null, counts: summary }).where(eq(runs.id, started.id));
+          ended = await announceRunEnd(tx, ref, { status, counts: summary });
         }
         await closeDecidedChangeSets(tx, sets);
         await upsertRunNodes(tx, started.id, report.nodes);
+        return ended;
       });
+      await sendAlertNotices(notifier, notices);
       log.info({ runId: started.id, errors: report.errorCount, label }, "resume-approval: decided changes sent on");
     }
   };
 
-  /** The run waits for decisions again (a resume that stops gives the run back). */
-  async function waitAgain(runId: string): Promise<void> {
-    await db.update(runs).set({ status: "awaiting_approval", heartbeatAt: null }).where(and(eq(runs.id, runId), eq(runs.status, "running")));
+  /** The run waits for decisions again (a resume that stops gives the run back); its log says why. */
+  async function waitAgain(runId: string, why: string, nodeId?: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx.update(runs).set({ status: "awaiting_approval", heartbeatAt: null }).where(and(eq(runs.id, runId), eq(runs.status, "running")));
+      await recordRunEvent(tx, runId, "warn", why, nodeId !== undefined ? { nodeId } : undefined);
+    });
   }
 
-  /** The run ends, and with it the change sets still waiting (nothing will send them on). */
-  async function endRun(runId: string, status: "failed" | "cancelled", error?: RunErrorDetails): Promise<void> {
-    await db.transaction(async (tx) => {
-      await tx.update(runs).set({ status, finishedAt: new Date(), heartbeatAt: null, error: error ?? null }).where(eq(runs.id, runId));
-      await closeChangeSetsOfEndedRuns(tx, { runId });
+  /** The run ends, and with it the change sets still waiting (nothing will send them on); its log and the flow's alert follow. */
+  async function endRun(run: RunRef, notifier: AlertNotifier, status: "failed" | "cancelled", error?: RunErrorDetails, counts?: RunCountsSummary): Promise<void> {
+    const notices = await db.transaction(async (tx) => {
+      await tx.update(runs).set({ status, finishedAt: new Date(), heartbeatAt: null, error: error ?? null }).where(eq(runs.id, run.id));
+      await closeChangeSetsOfEndedRuns(tx, { runId: run.id });
+      return announceRunEnd(tx, run, { status, error, counts });
     });
+    await sendAlertNotices(notifier, notices);
+  }
+
+  /** The log line of a resume: what it sends on, from which approval step (none when an earlier pass sent it all). */
+  async function resumedMessage(changeSetId: string, label: string): Promise<string | undefined> {
+    const { rows } = await db.execute<{ approved: number; rejected: number; expired: number }>(sql`
+      select count(*) filter (where status = 'approved')::int as approved, count(*) filter (where status = 'rejected')::int as rejected,
+        count(*) filter (where status = 'expired')::int as expired
+      from change_set_items where change_set_id = ${changeSetId} and status <> 'pending' and applied_at is null`);
+    const { approved = 0, rejected = 0, expired = 0 } = rows[0] ?? {};
+    if (approved + rejected + expired === 0) return undefined;
+    const parts = [`${approved} approved`, `${rejected} rejected`, ...(expired > 0 ? [`${expired} expired (only marked)`] : [])];
+    return `Resumed to send the decided changes of “${label}” on: ${parts.join(", ")}.`;
   }
 }

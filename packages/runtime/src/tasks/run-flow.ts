@@ -1,15 +1,17 @@
-import { flows, flowVersions, FINISHED_RUN_STATUSES, runs, runSamples, type Database, type RunErrorDetails } from "@flowgate/db";
+import { flows, flowVersions, FINISHED_RUN_STATUSES, runs, runSamples, type RunCountsSummary, type RunErrorDetails } from "@flowgate/db";
 import { runFlow, type Checkpoint, type Json, type ResumePoint, type RunCounts, type RunReport } from "@flowgate/engine";
 import { validateFlow } from "@flowgate/flow";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { JobHelpers, Task } from "graphile-worker";
 import { z } from "zod";
+import { announceRunEnd, sendAlertNotices, type AlertNotice, type AlertNotifier, type RunRef } from "../alerts";
 import { approvalNodesOf, changeSetProgress, closeDecidedChangeSets, notifyWaitingChanges, type ChangeSetProgress } from "../approvals";
-import { summarizeCounts, upsertRunNodes, writeCheckpoint } from "../checkpoint";
+import { batchClock, summarizeCounts, upsertRunNodes, writeCheckpoint, type Tx } from "../checkpoint";
 import { acquireRunSlot, wakeWaitingRuns } from "../concurrency";
 import { replayDeadLetters } from "../dead-letters";
 import { closeChangeSetsOfEndedRuns } from "../decisions";
 import { enqueueResumeApproval } from "../enqueue";
+import { plural, recordCancelNoticed, recordRunEvent } from "../history";
 import { describeError as describe, enginePorts, kindsOf, openDocument, startRunHeartbeat, type EngineDeps } from "../engine-ports";
 import type { RuntimeLog } from "../log";
 import { batchObserver, type RunMetrics } from "../metrics";
@@ -61,8 +63,12 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       log.info({ status: run.status }, "run-flow: the run is already through (over, or waiting for approval)");
       return;
     }
+    const ref: RunRef = { id: runId, workspaceId: run.workspaceId, flowId: run.flowId };
+    const notifier: AlertNotifier = { services: deps.services, appUrl: deps.appUrl, log };
+    /** Ends the run in one transaction, then sends the notices of the alert it opened. */
+    const end = async (outcome: Outcome) => sendAlertNotices(notifier, await db.transaction((tx) => finish(tx, ref, outcome)));
     if (run.cancelRequested) {
-      await finish(db, runId, { status: "cancelled" });
+      await end({ status: "cancelled" });
       return;
     }
     if (!(await acquireRunSlot(db, { runId, flowId: run.flowId, flowVersionId: run.flowVersionId, queuedAt: run.createdAt, job: helpers.job }))) {
@@ -86,7 +92,7 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
             problems,
           }
         : { message: "The flow version this run started with no longer exists. Start a new run." };
-      await finish(db, runId, { status: "failed", error });
+      await end({ status: "failed", error });
       log.warn({ problems: problems.length }, "run-flow: the pinned flow version does not validate");
       return;
     }
@@ -96,13 +102,13 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     // A webhook run reads the request stored with its delivery.
     const start = await runStartOf(db, run, flow);
     if (!start) {
-      await finish(db, runId, { status: "failed", error: { message: WEBHOOK_DELIVERY_GONE } });
+      await end({ status: "failed", error: { message: WEBHOOK_DELIVERY_GONE } });
       return;
     }
 
     const replayOf = run.mode === "failed-records" ? run.retryOf : null;
     if (run.mode === "failed-records" && !replayOf) {
-      await finish(db, runId, { status: "failed", error: { message: "This run was to retry the failed records of another run, which no longer exists. Nothing was sent." } });
+      await end({ status: "failed", error: { message: "This run was to retry the failed records of another run, which no longer exists. Nothing was sent." } });
       return;
     }
 
@@ -130,10 +136,17 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
         : undefined;
     if (resumeFrom) log.info({ batchIndex: resumeFrom.batchIndex }, "run-flow: resuming from the last checkpoint");
     else log.info({ flowId: run.flowId, versionId: run.flowVersionId }, "run-flow: starting");
+    await recordRunEvent(db, runId, "info", startedMessage(started.attempt, resumeFrom, replayOf), {
+      attempt: started.attempt,
+      trigger: run.trigger,
+      ...(replayOf && { retryOf: replayOf }),
+      ...(resumeFrom && { batchIndex: resumeFrom.batchIndex }),
+    });
 
     const cancel = new AbortController();
     const observeBatch = batchObserver(deps.metrics, { flowId: run.flowId, nodes: flow.nodes, resumedCounts: resumeFrom?.counts });
     const stopHeartbeat = startRunHeartbeat(db, runId, heartbeatMs, log, "run-flow");
+    const measureBatch = batchClock(resumeFrom);
 
     let report: RunReport;
     try {
@@ -143,14 +156,17 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
         run: { id: runId, flowId: run.flowId, mode: "run", startedAt: started.startedAt ?? new Date(), trigger: start.trigger },
         ...(start.triggerNodeId !== undefined && { triggerNodeId: start.triggerNodeId }),
         // A "failed-records" run reads no source: it sends the open dead letters of the run it retries into their nodes.
-        ...(replayOf && { replay: replayDeadLetters(db, replayOf, flow.settings.batchSize) }),
+        ...(replayOf && { replay: replayDeadLetters(db, { of: replayOf, by: runId }, flow.settings.batchSize) }),
         signal: cancel.signal,
         ...(resumeFrom && { resumeFrom }),
         checkpoint: {
           save: async (checkpoint: Checkpoint) => {
-            const { cancelRequested } = await db.transaction((tx) =>
-              writeCheckpoint(tx, runId, checkpoint, { workspaceId: run.workspaceId, flowId: run.flowId, destinationIds, attempt: started.attempt, replayOf, approvalNodes }),
-            );
+            const batch = measureBatch(checkpoint);
+            const { cancelRequested } = await db.transaction(async (tx) => {
+              const answer = await writeCheckpoint(tx, runId, checkpoint, { workspaceId: run.workspaceId, flowId: run.flowId, destinationIds, attempt: started.attempt, replayOf, approvalNodes }, batch);
+              if (answer.cancelRequested && !cancel.signal.aborted && !checkpoint.done) await recordCancelNoticed(tx, runId, checkpoint.batchIndex);
+              return answer;
+            });
             observeBatch(checkpoint);
             // Cancel is honoured at batch boundaries: the engine stops after this checkpoint.
             if (cancelRequested && !cancel.signal.aborted) cancel.abort();
@@ -162,9 +178,15 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
       // job, which resumes from the last checkpoint that was saved.
       log.error({ err: describe(error) }, "run-flow: checkpoint failed; the job will be retried");
       if (helpers.job.attempts >= helpers.job.max_attempts) {
-        await finish(db, runId, {
+        await end({
           status: "failed",
           error: { message: `The run could not save its progress after ${helpers.job.attempts} attempts: ${describe(error)}. Start a new run once the database is reachable.` },
+        }).catch(() => {});
+      } else {
+        // Best effort: the database that refused the checkpoint may refuse this line too.
+        await recordRunEvent(db, runId, "warn", `Attempt ${helpers.job.attempts} of ${helpers.job.max_attempts} stopped: the run could not save its progress (${describe(error)}). It goes on from its last checkpoint.`, {
+          attempt: helpers.job.attempts,
+          maxAttempts: helpers.job.max_attempts,
         }).catch(() => {});
       }
       throw error;
@@ -176,25 +198,32 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
     // connection): the job is retried with graphile-worker's backoff and resumes from the last
     // checkpoint; the run says so meanwhile. The last attempt ends the run failed.
     if (report.status === "failed" && report.error?.transient && helpers.job.attempts < helpers.job.max_attempts) {
+      const failure = report.error;
       const seconds = Math.round(Math.exp(Math.min(helpers.job.attempts, 10)));
-      const message = `Attempt ${helpers.job.attempts} of ${helpers.job.max_attempts} stopped: ${report.error.message.replace(/\.?$/, ".")} The run goes on from its last checkpoint in about ${seconds} s.`;
-      await db
-        .update(runs)
-        .set({ status: "queued", heartbeatAt: null, error: { message, ...(report.error.nodeId !== undefined && { nodeId: report.error.nodeId }) } })
-        .where(and(eq(runs.id, runId), eq(runs.status, "running")));
-      log.warn({ nodeId: report.error.nodeId, error: report.error.message, retryInSeconds: seconds }, "run-flow: transient failure; the job will be retried");
+      const message = `Attempt ${helpers.job.attempts} of ${helpers.job.max_attempts} stopped: ${failure.message.replace(/\.?$/, ".")} The run goes on from its last checkpoint in about ${seconds} s.`;
+      const node = failure.nodeId !== undefined ? { nodeId: failure.nodeId } : {};
+      await db.transaction(async (tx) => {
+        await tx
+          .update(runs)
+          .set({ status: "queued", heartbeatAt: null, error: { message, ...node } })
+          .where(and(eq(runs.id, runId), eq(runs.status, "running")));
+        await recordRunEvent(tx, runId, "warn", message, { attempt: helpers.job.attempts, maxAttempts: helpers.job.max_attempts, retryInSeconds: seconds, ...node });
+      });
+      log.warn({ nodeId: failure.nodeId, error: failure.message, retryInSeconds: seconds }, "run-flow: transient failure; the job will be retried");
       throw new Error(message);
     }
 
-    const waiting = await db.transaction(async (tx) => {
+    const { waiting, notices } = await db.transaction(async (tx) => {
       const counts = summarizeCounts({ recordsRead: report.recordsRead, errors: report.errorCount, nodes: report.nodes }, destinationIds);
       // A run that went through with changes still to decide (or decided while it ran, not yet sent on) waits for them.
       const sets = approvalNodes.size > 0 && (report.status === "succeeded" || report.status === "succeeded_with_errors") ? await changeSetProgress(tx, runId) : [];
       const awaiting = sets.some((set) => set.pending > 0 || set.unapplied > 0);
+      let notices: AlertNotice[] = [];
       if (awaiting) {
         await tx.update(runs).set({ status: "awaiting_approval", finishedAt: null, heartbeatAt: null, error: null, counts }).where(eq(runs.id, runId));
+        await recordRunEvent(tx, runId, "info", waitingMessage(sets, approvalNodes), { counts, changeSets: sets.map((set) => ({ id: set.id, nodeId: set.nodeId, pending: set.pending })) });
       } else {
-        await finish(tx, runId, { status: report.status, counts, ...(report.error && { error: report.error }) });
+        notices = await finish(tx, ref, { status: report.status, counts, ...(report.error && { error: report.error }) });
       }
       await closeDecidedChangeSets(tx, sets);
       for (const set of sets) if (set.unapplied > 0) await enqueueResumeApproval(tx, set.id);
@@ -209,8 +238,9 @@ export function createRunFlowTask(deps: RunFlowDeps): Task {
           .onConflictDoUpdate({ target: [runSamples.runId, runSamples.nodeId, runSamples.port], set: { records: sql`excluded.records` } });
       }
       // The dead letters are already stored, each with the checkpoint of its batch.
-      return sets.filter((set) => set.pending > 0);
+      return { waiting: sets.filter((set) => set.pending > 0), notices };
     });
+    await sendAlertNotices(notifier, notices);
     if (waiting.length > 0) {
       await notifyApprovers(deps, { runId, workspaceId: run.workspaceId, flowId: run.flowId }, waiting, approvalNodes, log).catch((error: unknown) =>
         log.warn({ err: describe(error) }, "run-flow: could not send the approval notification"),
@@ -269,15 +299,15 @@ async function notifyApprovers(
   }
 }
 
-type Executor = Pick<Database, "update" | "execute">;
+type Outcome = { status: (typeof FINISHED_RUN_STATUSES)[number]; error?: RunErrorDetails; counts?: RunCountsSummary };
 
-/** Ends the run; one that failed or was cancelled closes the change sets it made (nothing will send them on). */
-async function finish(
-  db: Executor,
-  runId: string,
-  outcome: { status: (typeof FINISHED_RUN_STATUSES)[number]; error?: RunErrorDetails; counts?: { read: number; written: number; errors: number } },
-): Promise<void> {
-  await db
+/**
+ * Ends the run, in the caller's transaction: one that failed or was cancelled closes the change sets
+ * it made (nothing will send them on); its log says how it ended and the flow's alert follows.
+ * Answers the notices to send once the transaction commits.
+ */
+async function finish(tx: Tx, run: RunRef, outcome: Outcome): Promise<AlertNotice[]> {
+  await tx
     .update(runs)
     .set({
       status: outcome.status,
@@ -287,6 +317,23 @@ async function finish(
       error: outcome.error ?? null,
       ...(outcome.counts && { counts: outcome.counts }),
     })
-    .where(eq(runs.id, runId));
-  if (outcome.status === "failed" || outcome.status === "cancelled") await closeChangeSetsOfEndedRuns(db, { runId });
+    .where(eq(runs.id, run.id));
+  if (outcome.status === "failed" || outcome.status === "cancelled") await closeChangeSetsOfEndedRuns(tx, { runId: run.id });
+  return announceRunEnd(tx, run, outcome);
+}
+
+/** The log line of an attempt's start. */
+function startedMessage(attempt: number, resumeFrom: ResumePoint | undefined, replayOf: string | null): string {
+  const what = replayOf ? `to retry the failed records of run ${replayOf}` : "";
+  if (attempt <= 1) return replayOf ? `Run started ${what}.` : "Run started.";
+  if (!resumeFrom || resumeFrom.batchIndex < 0) return `Attempt ${attempt} started${what ? ` ${what}` : ""}, from the beginning: no batch was saved before.`;
+  return `Attempt ${attempt} started${what ? ` ${what}` : ""}: it goes on from its last checkpoint (${plural(resumeFrom.batchIndex + 1, "batch", "batches")} done, ${plural(resumeFrom.counts.recordsRead, "record")} read).`;
+}
+
+/** The log line of a run that went through and now waits for people's decisions. */
+function waitingMessage(sets: readonly ChangeSetProgress[], approvalNodes: ReturnType<typeof approvalNodesOf>): string {
+  const pending = sets.filter((set) => set.pending > 0);
+  if (pending.length === 0) return "The changes decided while the run went on are being sent on.";
+  const where = pending.map((set) => `${plural(set.pending, "change")} at “${approvalNodes.get(set.nodeId)?.label ?? set.nodeId}”`).join(", ");
+  return `Waiting for approval: ${where}. The run sends the approved changes on once they are decided.`;
 }

@@ -1,6 +1,6 @@
-import { changeSets, flows, flowVersions, newId, runs, workspaces } from "@flowgate/db";
+import { alerts, changeSets, flows, flowVersions, newId, runEvents, runs, workspaces } from "@flowgate/db";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueueResumeApproval, enqueueRun } from "../enqueue";
 import { installWorkerSchema } from "../testing";
@@ -44,6 +44,10 @@ async function runningRun(options: { heartbeatAt: Date | null; lockedAt: Date | 
   return runId;
 }
 
+async function eventsOf(runId: string) {
+  return (await database.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.id))).map((e) => ({ level: e.level, message: e.message, details: e.details }));
+}
+
 async function state(runId: string) {
   const [run] = await database.db.select().from(runs).where(eq(runs.id, runId));
   const job = (await database.pool.query("select locked_by, locked_at, attempts, max_attempts from graphile_worker.jobs where key = $1", [`run:${runId}`])).rows[0] as
@@ -59,6 +63,14 @@ describe("sweep-runs", () => {
     // The attempt is counted by the worker that picks the run up next.
     // The dead worker's job attempt is given back: crashes do not use up the transient-failure retries.
     expect(await state(runId)).toMatchObject({ status: "queued", attempt: 1, lockedBy: null, jobAttempts: 0 });
+    // The run's log says so.
+    expect(await eventsOf(runId)).toEqual([
+      {
+        level: "warn",
+        message: "The worker running this run stopped answering (killed, restarted or out of memory); the run goes on from its last checkpoint on the next free worker.",
+        details: { workerId: "worker-dead" },
+      },
+    ]);
     expect(await sweepRuns(database.db)).toEqual([]);
   });
 
@@ -71,6 +83,11 @@ describe("sweep-runs", () => {
     const failed = await state(spent);
     expect(failed).toMatchObject({ status: "failed", lockedBy: null });
     expect(failed.error).toMatch(/stopped 30 times .* start a new run/);
+    // Ended like any failed run: its log says why, and the flow's failure alert is raised.
+    expect((await eventsOf(spent)).at(-1)).toMatchObject({ level: "error", message: expect.stringMatching(/^Failed: The worker running this run stopped 30 times/) });
+    expect(await database.db.select().from(alerts).where(eq(alerts.flowId, flowId))).toEqual([
+      expect.objectContaining({ kind: "run_failed", status: "open", title: "F failed", occurrences: 1, lastRunId: spent }),
+    ]);
     // Its job is failed for good: no worker takes it again.
     const [job] = (await database.pool.query("select attempts, max_attempts from graphile_worker.jobs where key = $1", [`run:${spent}`])).rows as { attempts: number; max_attempts: number }[];
     expect(job!.attempts).toBe(job!.max_attempts);

@@ -2,10 +2,13 @@ import { runs, type Database } from "@flowgate/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Task } from "graphile-worker";
 import { z } from "zod";
+import { announceRunEnd, raiseApprovalsWaitingAlerts, sendAlertNotices, type AlertNotice, type AlertNotifier } from "../alerts";
 import { applyApprovalTimeouts } from "../approvals";
 import { closeChangeSetsOfEndedRuns } from "../decisions";
 import { RESUME_APPROVAL_TASK, RUN_FLOW_TASK } from "../enqueue";
+import { recordRunEvent } from "../history";
 import type { RuntimeLog } from "../log";
+import type { RuntimeServices } from "../services";
 
 export const SWEEP_RUNS_TASK = "sweep-runs";
 /** Every minute, so a lost run resumes within a minute of its heartbeat going stale. */
@@ -28,6 +31,8 @@ export interface SweepRunsOptions {
   now?: Date;
   staleAfterMs?: number;
   log?: RuntimeLog;
+  /** Sends the webhook notice of a failure alert it opens (a run it fails); without it, alerts are in-app only. */
+  notifier?: AlertNotifier;
 }
 
 export interface ReleasedRun {
@@ -46,7 +51,7 @@ export interface ReleasedRun {
  */
 export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): Promise<ReleasedRun[]> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS));
-  const released = await db.transaction(async (tx) => {
+  const { stale: released, notices } = await db.transaction(async (tx) => {
     const result = await tx.execute<{ run_id: string; locked_by: string; job_id: string; job_attempts: number; run_attempt: number; task: string }>(sql`
       select r.id as run_id, j.locked_by, j.id::text as job_id, j.attempts::int as job_attempts, r.attempt as run_attempt, t.identifier as task
       from ${runs} r
@@ -63,7 +68,7 @@ export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): P
         and j.locked_at < ${cutoff.toISOString()}::timestamptz
       for update of r skip locked`);
     const stale = result.rows.map((row) => ({ runId: row.run_id, workerId: row.locked_by }));
-    if (stale.length === 0) return [];
+    if (stale.length === 0) return { stale: [], notices: [] };
     // The supported way to free a dead worker's jobs (and its queues' locks): everything it held goes back.
     await tx.execute(sql`select graphile_worker.force_unlock_workers(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(stale.map((s) => s.workerId))])}::jsonb)))`);
     const spent = result.rows.filter((row) => row.run_attempt >= MAX_RUN_STARTS);
@@ -78,24 +83,30 @@ export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): P
     for (const [task, status] of [[RUN_FLOW_TASK, "queued"], [RESUME_APPROVAL_TASK, "awaiting_approval"]] as const) {
       const ids = resumed.filter((row) => row.task === task).map((row) => row.run_id);
       if (ids.length === 0) continue;
-      await tx.update(runs).set({ status, heartbeatAt: null }).where(and(eq(runs.status, "running"), inArray(runs.id, ids)));
+      const back = await tx.update(runs).set({ status, heartbeatAt: null }).where(and(eq(runs.status, "running"), inArray(runs.id, ids))).returning({ id: runs.id });
+      const goesOn = task === RUN_FLOW_TASK ? "the run goes on from its last checkpoint" : "it goes on with the decided changes not yet sent";
+      for (const { id } of back) {
+        const workerId = stale.find((s) => s.runId === id)?.workerId;
+        await recordRunEvent(tx, id, "warn", `The worker running this run stopped answering (killed, restarted or out of memory); ${goesOn} on the next free worker.`, { workerId });
+      }
     }
+    const notices: AlertNotice[] = [];
     if (spent.length > 0) {
       await tx.execute(sql`select graphile_worker.permanently_fail_jobs(array(select jsonb_array_elements_text(${JSON.stringify(spent.map((row) => row.job_id))}::jsonb)::bigint), ${"the worker running it stopped too often"}::text)`);
-      await tx
+      const error = {
+        message: `The worker running this run stopped ${MAX_RUN_STARTS} times before it could finish (killed, restarted or out of memory), so it was not started again. Check the worker's logs and memory, make the batches smaller if the worker runs out of memory, and start a new run.`,
+      };
+      const failed = await tx
         .update(runs)
-        .set({
-          status: "failed",
-          heartbeatAt: null,
-          finishedAt: new Date(),
-          error: {
-            message: `The worker running this run stopped ${MAX_RUN_STARTS} times before it could finish (killed, restarted or out of memory), so it was not started again. Check the worker's logs and memory, make the batches smaller if the worker runs out of memory, and start a new run.`,
-          },
-        })
-        .where(and(eq(runs.status, "running"), inArray(runs.id, spent.map((row) => row.run_id))));
+        .set({ status: "failed", heartbeatAt: null, finishedAt: new Date(), error })
+        .where(and(eq(runs.status, "running"), inArray(runs.id, spent.map((row) => row.run_id))))
+        .returning({ id: runs.id, workspaceId: runs.workspaceId, flowId: runs.flowId, counts: runs.counts });
+      // Their change sets are closed by the sweep task's closeChangeSetsOfEndedRuns.
+      for (const run of failed) notices.push(...(await announceRunEnd(tx, run, { status: "failed", error, counts: run.counts })));
     }
-    return stale;
+    return { stale, notices };
   });
+  await sendAlertNotices(options.notifier, notices);
   for (const run of released) {
     options.log?.warn({ runId: run.runId, workerId: run.workerId }, "sweep-runs: the run's worker stopped beating; its job is released and the run will resume from its last checkpoint");
   }
@@ -106,17 +117,25 @@ export interface SweepRunsDeps {
   db: Database;
   log: RuntimeLog;
   staleAfterMs?: number;
+  /** For alerts' webhook notices (the worker passes its services and FLOWGATE_URL); without them, alerts are in-app only. */
+  services?: Pick<RuntimeServices, "forRun">;
+  appUrl?: string;
 }
 
-/** sweep-runs: run every minute from graphile-worker's crontab; also applies approval timeouts and closes the change sets of ended runs. */
+/**
+ * sweep-runs: run every minute from graphile-worker's crontab; also applies approval timeouts, closes
+ * the change sets of ended runs and raises the alerts of change sets that wait too long.
+ */
 export function createSweepRunsTask(deps: SweepRunsDeps): Task {
+  const notifier: AlertNotifier | undefined = deps.services && deps.appUrl !== undefined ? { services: deps.services, appUrl: deps.appUrl, log: deps.log } : undefined;
   return async (payload) => {
     SweepRunsPayloadSchema.parse(payload);
-    await sweepRuns(deps.db, { log: deps.log, ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }) });
+    await sweepRuns(deps.db, { log: deps.log, ...(notifier && { notifier }), ...(deps.staleAfterMs !== undefined && { staleAfterMs: deps.staleAfterMs }) });
     // Change sets past their deadline: the same minute's sweep.
     await applyApprovalTimeouts(deps.db, { log: deps.log });
     // Runs that failed or were cancelled with changes waiting (ended where nothing closed them, e.g. failed by this sweep).
     const closed = await closeChangeSetsOfEndedRuns(deps.db);
     if (closed.changeSets > 0) deps.log.info(closed, "sweep-runs: closed the change sets of runs that ended; their undecided items expired");
+    await sendAlertNotices(notifier, await raiseApprovalsWaitingAlerts(deps.db));
   };
 }

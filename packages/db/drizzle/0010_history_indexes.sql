@@ -1,0 +1,2 @@
+CREATE INDEX "runs_workspace_status_created_idx" ON "runs" USING btree ("workspace_id","status","created_at","id");--> statement-breakpoint
+CREATE INDEX "runs_workspace_finished_idx" ON "runs" USING btree ("workspace_id","finished_at") WHERE "runs"."finished_at" is not null;
