@@ -18,7 +18,12 @@ try {
   await page.screenshot({ path: out("screenshot-sign-in.png") });
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/flows$/);
+  // Signing in lands on the dashboard.
+  await page.waitForURL(/\/dashboard$/);
+  await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: out("screenshot-dashboard.png") });
+  await page.goto(`${url}/flows`);
   await page.getByText("Supplier products → shop").first().waitFor();
   await page.screenshot({ path: out("screenshot-flows.png") });
 
@@ -32,7 +37,7 @@ try {
   await page.getByRole("tab", { name: "Output" }).click();
   await page.waitForTimeout(500);
   await page.screenshot({ path: out("screenshot-editor.png") });
-  console.log(`wrote ${["screenshot-sign-in.png", "screenshot-flows.png", "screenshot-editor.png"].map(out).join(", ")}`);
+  console.log(`wrote ${["screenshot-sign-in.png", "screenshot-dashboard.png", "screenshot-flows.png", "screenshot-editor.png"].map(out).join(", ")}`);
 } finally {
   await browser.close();
 }

@@ -5,5 +5,5 @@ export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
   const session = await getSession();
-  redirect(session ? "/flows" : "/sign-in");
+  redirect(session ? "/dashboard" : "/sign-in");
 }

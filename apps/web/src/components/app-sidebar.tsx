@@ -4,7 +4,11 @@ import { cn } from "@flowgate/ui";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
+import { BellIcon } from "@/features/alerts/bell-icon";
+import { useUnreadAlertCount } from "@/features/alerts/unread-count";
 import { badgeCount, usePendingApprovalCount } from "@/features/approvals/pending-count";
+import { DashboardIcon } from "@/features/dashboard/dashboard-icon";
+import { LineageIcon } from "@/features/lineage/lineage-icon";
 import {
   ApprovalIcon,
   ConnectionIcon,
@@ -27,9 +31,12 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
+  { href: "/dashboard", label: "Dashboard", icon: DashboardIcon },
   { href: "/flows", label: "Flows", icon: FlowIcon },
   { href: "/runs", label: "Runs", icon: RunsIcon },
+  { href: "/lineage", label: "Lineage", icon: LineageIcon },
   { href: "/approvals", label: "Approvals", icon: ApprovalIcon },
+  { href: "/alerts", label: "Alerts", icon: BellIcon },
   { href: "/templates", label: "Templates", icon: TemplateIcon },
   { href: "/connections", label: "Connections", icon: ConnectionIcon },
   {
@@ -40,6 +47,9 @@ const NAV: NavItem[] = [
   },
 ];
 
+/** What a badge counts, for screen readers: "(3 waiting)", "(2 unread)". */
+const BADGE_WORDS: Record<string, string> = { "/approvals": "waiting", "/alerts": "unread" };
+
 function isActive(pathname: string, href: string) {
   return pathname === href || pathname.startsWith(`${href}/`);
 }
@@ -47,7 +57,8 @@ function isActive(pathname: string, href: string) {
 export function AppSidebar({ user }: { user: { name: string; email: string } }) {
   const pathname = usePathname();
   const waiting = usePendingApprovalCount();
-  const badges: Record<string, number> = { "/approvals": waiting };
+  const unreadAlerts = useUnreadAlertCount();
+  const badges: Record<string, number> = { "/approvals": waiting, "/alerts": unreadAlerts };
   // The editor needs the width for its canvas: the navigation shrinks to its icons there.
   if (isEditorPath(pathname)) return <SlimSidebar pathname={pathname} badges={badges} />;
   return (
@@ -108,8 +119,8 @@ function SlimSidebar({ pathname, badges }: { pathname: string; badges: Record<st
               <li key={href}>
                 <Link
                   href={href}
-                  title={badge > 0 ? `${label} (${badge} waiting)` : label}
-                  aria-label={badge > 0 ? `${label} (${badge} waiting)` : label}
+                  title={badge > 0 ? `${label} (${badge} ${BADGE_WORDS[href]})` : label}
+                  aria-label={badge > 0 ? `${label} (${badge} ${BADGE_WORDS[href]})` : label}
                   aria-current={active ? "page" : undefined}
                   className={cn(
                     "relative flex size-10 items-center justify-center rounded-control transition-colors",
@@ -159,7 +170,7 @@ function NavLink({
       {badge > 0 ? (
         <span className="ml-auto rounded-full bg-accent-600 px-1.5 py-px text-xs font-semibold text-white tabular-nums">
           <span aria-hidden>{badgeCount(badge)}</span>
-          <span className="sr-only">{` (${badge.toLocaleString("en")} waiting)`}</span>
+          <span className="sr-only">{` (${badge.toLocaleString("en")} ${BADGE_WORDS[href]})`}</span>
         </span>
       ) : null}
     </Link>

@@ -16,9 +16,9 @@ interface Errors {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Where to go once signed in: back to the invitation when there is one. */
-function destination(invite: string | undefined) {
-  return invite ? `/invite/${encodeURIComponent(invite)}` : "/flows";
+/** Where to go once signed in: back to the invitation when there is one; a new account starts with its (empty) flows. */
+function destination(invite: string | undefined, signUp: boolean) {
+  return invite ? `/invite/${encodeURIComponent(invite)}` : signUp ? "/flows" : "/dashboard";
 }
 
 function withInvite(path: string, invite: string | undefined) {
@@ -58,7 +58,7 @@ export function AuthForm({ mode, invite }: { mode: Mode; invite?: string }) {
       return;
     }
     // A full load, so the server renders the app with the new session cookie.
-    window.location.assign(destination(invite));
+    window.location.assign(destination(invite, signUp));
   }
 
   return (

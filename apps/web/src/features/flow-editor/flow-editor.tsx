@@ -15,6 +15,8 @@ import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import { RenameFlowDialog } from "@/app/(app)/flows/flow-name-dialogs";
 import { FlowStatus, RunStatusChip, runStatusLabel } from "@/app/(app)/flows/flow-status";
 import { EnabledSwitch } from "@/app/(app)/flows/flows-view";
+import { AlertSettingsButton } from "@/features/alerts/alert-settings-dialog";
+import { FlowRunStrip } from "@/features/flow-status/run-strip";
 import { FlowCanvas, Palette, ShortcutsHelp } from "./canvas";
 import { EditorContext, EditorStore, useEditor, useEditorStore } from "./editor-store";
 import { Inspector } from "./inspector";
@@ -207,6 +209,7 @@ function EditorHeader({ flowId, autosave, canEdit }: { flowId: string; autosave:
       ) : null}
       {data ? <FlowStatus activeVersionNumber={data.activeVersionNumber} hasUnpublishedChanges={data.hasUnpublishedChanges} /> : null}
       {readOnly && !canEdit ? <StatusChip tone="neutral">Read only</StatusChip> : <SaveIndicator state={autosave.state} onRetry={() => void autosave.save()} />}
+      <FlowRunStrip flowId={flowId} className="ml-2 hidden lg:flex" />
 
       <div className="ml-auto flex items-center gap-1.5">
         {canEdit ? (
@@ -219,6 +222,7 @@ function EditorHeader({ flowId, autosave, canEdit }: { flowId: string; autosave:
             </Button>
           </>
         ) : null}
+        <AlertSettingsButton flowId={flowId} canEdit={canEdit} />
         <ShortcutsHelp />
         <span aria-hidden className="mx-1 h-5 w-px bg-slate-200" />
         {runId ? <RunStatus runId={runId} /> : null}

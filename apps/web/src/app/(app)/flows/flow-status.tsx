@@ -1,4 +1,5 @@
-import { StatusChip, type Tone } from "@flowgate/ui";
+import { StatusChip } from "@flowgate/ui";
+import { runStatusLabel, runStatusTone } from "@/features/runs/run-text";
 
 /** Draft / Published vN / Unpublished changes, as one line of chips. */
 export function FlowStatus({
@@ -29,32 +30,10 @@ export function FlowStatus({
   );
 }
 
-const runStatusTones: Record<string, Tone> = {
-  queued: "accent",
-  running: "accent",
-  awaiting_approval: "warning",
-  succeeded: "success",
-  succeeded_with_errors: "warning",
-  failed: "danger",
-  cancelled: "neutral",
-};
-
-const runStatusLabels: Record<string, string> = {
-  queued: "Queued",
-  running: "Running",
-  awaiting_approval: "Awaiting approval",
-  succeeded: "Succeeded",
-  succeeded_with_errors: "Succeeded with errors",
-  failed: "Failed",
-  cancelled: "Cancelled",
-};
-
 /** "Succeeded", "Awaiting approval"… for a run's status; an unknown status as it is. */
-export function runStatusLabel(status: string): string {
-  return runStatusLabels[status] ?? status.replace(/_/g, " ");
-}
+export { runStatusLabel };
 
 /** A run's status as a chip: green succeeded, amber needs a look, red failed, indigo still going. */
 export function RunStatusChip({ status }: { status: string }) {
-  return <StatusChip tone={runStatusTones[status] ?? "neutral"}>{runStatusLabel(status)}</StatusChip>;
+  return <StatusChip tone={runStatusTone(status)}>{runStatusLabel(status)}</StatusChip>;
 }

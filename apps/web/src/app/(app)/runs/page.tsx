@@ -1,7 +1,14 @@
-import { ComingSoon, comingSoonMetadata } from "@/components/coming-soon";
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { RunsView } from "@/features/runs/runs-view";
 
-export const metadata = comingSoonMetadata("runs");
+export const metadata: Metadata = { title: "Runs" };
 
 export default function RunsPage() {
-  return <ComingSoon section="runs" />;
+  // The filters live in the address (useSearchParams), which needs a Suspense boundary.
+  return (
+    <Suspense>
+      <RunsView />
+    </Suspense>
+  );
 }
