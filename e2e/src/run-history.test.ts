@@ -125,7 +125,7 @@ describe("run history", () => {
     expect(open.items).toEqual([]);
     await page.reload();
     await page.getByRole("tab", { name: /Errors/ }).click();
-    await page.getByText(/retried/i).first().waitFor();
+    await expect.poll(() => page.locator("table").getByText("Retried", { exact: true }).count(), { timeout: 15_000 }).toBe(5);
     await shot("2-errors-retried");
 
     // Lineage of one of them: the refused write, then the retry's write.
@@ -140,6 +140,51 @@ describe("run history", () => {
       ]),
     );
     await shot("3-lineage");
+  });
+
+  it("a failing flow shows on the dashboard, as one alert for its two failures, and in the runs list", async () => {
+    // A flow whose source answers 404: each run fails at once.
+    const { id: flowId } = await call<{ id: string }>("flows.create", { name: "A gone supplier" }, "POST");
+    const node = (id: string, kind: string, label: string, config: Record<string, unknown>, x: number) => ({ id, kind, kindVersion: 1, label, position: { x, y: 0 }, config });
+    await call(
+      "flows.saveDraft",
+      {
+        flowId,
+        baseRevision: 0,
+        document: {
+          schemaVersion: 1,
+          nodes: [node("start", "trigger.manual", "Start", {}, 0), node("read", "source.http", "Gone products", { url: `${supplier.url}/gone`, recordsPath: "data" }, 260)],
+          edges: [{ id: "e1", source: "start", sourcePort: "out", target: "read", targetPort: "in" }],
+          settings: { batchSize: 100, maxConcurrentRuns: 1, timezone: "UTC", errorPolicy: "skip" },
+        },
+      },
+      "POST",
+    );
+    await call("flows.publish", { flowId }, "POST");
+    for (let i = 0; i < 2; i++) {
+      const { runId } = await call<{ runId: string }>("runs.start", { flowId }, "POST");
+      expect((await waitForRun(runId, ENDED)).status).toBe("failed");
+    }
+
+    await page.goto(`${product.url}/dashboard`);
+    const failing = page.getByRole("region", { name: "Failing now" }).or(page.locator("section, div").filter({ hasText: /^Failing now/ })).first();
+    await failing.getByText("A gone supplier").first().waitFor();
+    await page.waitForTimeout(500);
+    await shot("6-dashboard");
+
+    await page.goto(`${product.url}/alerts`);
+    await page.getByText(/A gone supplier/).first().waitFor();
+    await page.getByText(/2 times/).first().waitFor();
+    const open = await call<{ items: { flowId: string; occurrences: number; status: string }[] }>("alerts.list", {});
+    expect(open.items.filter((a) => a.flowId === flowId)).toEqual([expect.objectContaining({ occurrences: 2, status: "open" })]);
+    await shot("7-alerts");
+
+    await page.goto(`${product.url}/runs`);
+    await page.locator("table").getByText("A gone supplier").first().waitFor();
+    await shot("8-runs");
+    await page.goto(`${product.url}/runs?q=${encodeURIComponent("no such flow")}`);
+    await page.getByText("No runs match these filters").waitFor();
+    await shot("9-runs-no-match");
   });
 
   it("a long run shows its progress live, and cancelling it on its page stops it", async () => {
