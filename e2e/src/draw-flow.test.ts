@@ -232,8 +232,8 @@ describe("drawing the demo flow in the browser", () => {
     }
     // The header's run link opens the run.
     await page.getByRole("link", { name: /^Run now: Succeeded/ }).click();
-    await page.getByRole("heading", { name: "Run of Drawn supplier sync" }).waitFor();
-    await page.getByRole("cell", { name: "Shop products" }).waitFor();
+    await page.getByRole("heading", { name: "Drawn supplier sync" }).waitFor();
+    await page.getByRole("cell", { name: /Shop products/ }).first().waitFor();
     await editor.shot("draw-9-run-page");
     const flow = await trpc<{ activeVersionNumber: number; hasUnpublishedChanges: boolean }>(product.url, cookie, "flows.get", { flowId });
     expect(flow).toMatchObject({ activeVersionNumber: 1, hasUnpublishedChanges: false });
