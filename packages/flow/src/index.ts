@@ -4,5 +4,6 @@ export * from "./validate";
 export * from "./upgrade";
 export * from "./edit";
 export * from "./diff";
+export * from "./file";
 export { plainIssueMessage } from "./issue-messages";
 export { fixtureFlow, fixtureKinds, fixtureRegistry } from "./testing/fixture-registry";

@@ -1,5 +1,8 @@
 import { DRY_RUN_STATUSES } from "@flowgate/db";
+import { fileTooLargeMessage, MAX_FLOW_FILE_BYTES } from "@flowgate/flow";
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import * as flowFiles from "../services/flow-files";
 import * as flows from "../services/flows";
 import { scopeOf } from "../scope";
 import { roleProcedure, router, workspaceProcedure } from "../trpc";
@@ -8,6 +11,23 @@ import { DryRunResultSchema, Id, IsoDate, Name, ProblemSchema } from "./schemas"
 const FlowInput = z.object({ flowId: Id });
 // Drafts are stored as given (work in progress); 2 MB is far above any real flow.
 const DraftDocument = z.unknown().refine((d) => JSON.stringify(d ?? null).length <= 2_000_000, "The flow document is larger than 2 MB.");
+
+/** A flow file as text: the JSON is read by parseFlowFile, which checks its size and nesting first. */
+const FileText = z.string().max(MAX_FLOW_FILE_BYTES, "The file is larger than 5 MB, the most a flow file can be.");
+const FileProblem = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+
+/**
+ * Refuses an oversized file with one plain sentence before the input schema runs (its own refusal
+ * reaches the client as a list of zod issues). The request body has been read by then: the HTTP
+ * route is what bounds that.
+ */
+async function refuseLargeFile<R>({ getRawInput, next }: { getRawInput: () => Promise<unknown>; next: () => Promise<R> }): Promise<R> {
+  const raw = (await getRawInput()) as { fileText?: unknown } | undefined;
+  if (typeof raw?.fileText === "string" && raw.fileText.length > MAX_FLOW_FILE_BYTES) {
+    throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: fileTooLargeMessage(raw.fileText.length) });
+  }
+  return next();
+}
 
 export const flowsRouter = router({
   list: workspaceProcedure
@@ -124,4 +144,30 @@ export const flowsRouter = router({
     .input(FlowInput.extend({ enabled: z.boolean() }))
     .output(z.object({ id: z.string(), enabled: z.boolean() }))
     .mutation(({ ctx, input }) => flows.setFlowEnabled(scopeOf(ctx), input)),
+  /**
+   * The flow as one JSON file (see exportFlow): its published version, or its draft when it was never
+   * published; connections as refs with their kind and name, never a secret or a connection's settings.
+   */
+  export: workspaceProcedure
+    .input(FlowInput)
+    .output(z.object({ fileName: z.string(), fileText: z.string() }))
+    .query(({ ctx, input }) => flowFiles.exportFlow(scopeOf(ctx), input.flowId)),
+  /**
+   * Every problem that keeps a flow file from being imported. Stores nothing, but is a mutation so the
+   * file travels in a POST body (a query's input goes in the URL, which servers cap at a few KB).
+   */
+  validateImport: workspaceProcedure
+    .use(refuseLargeFile)
+    .input(z.object({ fileText: FileText }))
+    .output(z.object({ ok: z.boolean(), problems: z.array(FileProblem) }))
+    .mutation(({ ctx, input }) => flowFiles.validateImport(scopeOf(ctx), input.fileText)),
+  /**
+   * A new disabled, unpublished flow from a file, its connections unassigned; BAD_REQUEST listing every
+   * problem when the file has any. Returns the new flow's problems (the connections to choose first).
+   */
+  import: roleProcedure("editor")
+    .use(refuseLargeFile)
+    .input(z.object({ fileText: FileText, name: Name.optional() }))
+    .output(z.object({ flowId: z.string(), problems: z.array(ProblemSchema) }))
+    .mutation(({ ctx, input }) => flowFiles.importFlow(scopeOf(ctx), input)),
 });

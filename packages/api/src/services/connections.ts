@@ -12,7 +12,10 @@ const HeaderMap = z.record(z.string().min(1).max(200), z.string().max(4000));
 export const ConnectionKindSchemas = {
   http: {
     settings: z.object({
-      baseUrl: z.url({ protocol: /^https?$/, error: "Enter a full http:// or https:// address, e.g. https://api.example.com" }),
+      baseUrl: z
+        .url({ protocol: /^https?$/, error: "Enter a full http:// or https:// address, e.g. https://api.example.com" })
+        // Settings are shown to everyone in the workspace: a password belongs in the encrypted secret.
+        .refine((url) => new URL(url).password === "", "Don't put a password in the address: choose Basic authentication and enter it there, where it is stored encrypted"),
       headers: HeaderMap.default({}),
       // How requests authenticate; the secret part (token, password, key, client secret) is in `secret`.
       auth: z
@@ -63,12 +66,22 @@ function parsePart(kind: ConnectionKind, part: "settings" | "secret", value: unk
   return result.data as Record<string, unknown>;
 }
 
+/** A connection saved before passwords were refused in the address keeps it for its runs, never in an answer. */
+function publicSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  const baseUrl = settings["baseUrl"];
+  if (typeof baseUrl !== "string" || !URL.canParse(baseUrl)) return settings;
+  const url = new URL(baseUrl);
+  if (url.password === "") return settings;
+  url.password = "";
+  return { ...settings, baseUrl: url.href };
+}
+
 function toPublic(row: typeof connections.$inferSelect) {
   return {
     id: row.id,
     kind: row.kind,
     name: row.name,
-    settings: row.settings,
+    settings: publicSettings(row.settings),
     hasSecret: row.secretCiphertext !== null,
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -12,7 +12,7 @@ function findFlow(scope: Scope, flowId: string) {
 }
 
 /** An old document always opens: upgrade it when we can, keep it as stored when we cannot. */
-function openDocument(document: unknown): unknown {
+export function openDocument(document: unknown): unknown {
   try {
     return upgradeFlow(document);
   } catch {

@@ -1,0 +1,6 @@
+export * from "./build";
+export * from "./connections";
+export * from "./format";
+export * from "./limits";
+export * from "./parse";
+export * from "./validate";
