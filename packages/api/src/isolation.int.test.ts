@@ -1,4 +1,5 @@
 import { lineage, recordErrors } from "@flowgate/db";
+import { serializeFlowFile } from "@flowgate/flow";
 import { installWorkerSchema } from "@flowgate/runtime/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,6 +29,8 @@ interface WorkspaceIds {
   changeSetId: string;
   /** An open, unread alert of the flow's failures. */
   alertId: string;
+  /** The owner's API token. */
+  apiTokenId: string;
 }
 
 type Case =
@@ -79,6 +82,17 @@ const cases: Record<string, Case> = {
     check: async () => expect(json(await bob.caller.flows.list())).not.toContain("Created by A"),
   },
   "flows.rename": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, name: "hijacked" }) },
+  "flows.export": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
+  "flows.validateImport": {
+    kind: "unscoped",
+    why: "reads only the file it is given (its connections are refs listed in the file), nothing of any workspace",
+    input: () => ({ fileText: serializeFlowFile({ schemaVersion: 1, kind: "flowgate.flow", name: "A file", description: "", document: validFixtureFlow(), connections: [] }) }),
+  },
+  "flows.import": {
+    kind: "own-workspace",
+    input: () => ({ fileText: serializeFlowFile({ schemaVersion: 1, kind: "flowgate.flow", name: "Imported by A", description: "", document: validFixtureFlow(), connections: [] }) }),
+    check: async () => expect(json(await bob.caller.flows.list())).not.toContain("Imported by A"),
+  },
   "flows.delete": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId }) },
   // The revision B's flow is at, so that only the workspace check stands between A and B's draft.
   "flows.saveDraft": { kind: "by-id", input: (ids) => ({ flowId: ids.flowId, document: validFixtureFlow(), baseRevision: 1 }) },
@@ -180,6 +194,13 @@ const cases: Record<string, Case> = {
   "approvals.get": { kind: "by-id", input: (ids) => ({ changeSetId: ids.changeSetId }) },
   "approvals.items": { kind: "by-id", input: (ids) => ({ changeSetId: ids.changeSetId }) },
   "approvals.decide": { kind: "by-id", input: (ids) => ({ changeSetId: ids.changeSetId, decision: "reject", filter: {} }) },
+  "tokens.create": {
+    kind: "own-workspace",
+    input: () => ({ name: "Created by A", role: "viewer" }),
+    check: async () => expect(json(await bob.caller.tokens.list())).not.toContain("Created by A"),
+  },
+  "tokens.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.apiTokenId) },
+  "tokens.revoke": { kind: "by-id", input: (ids) => ({ id: ids.apiTokenId }) },
   "members.acceptInvite": {
     kind: "unscoped",
     why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
@@ -187,8 +208,8 @@ const cases: Record<string, Case> = {
   },
 };
 
-/** Writes a viewer may still do: joining by link is not a write to the workspace. */
-const VIEWER_MAY = new Set(["members.acceptInvite", "alerts.markRead"]);
+/** Writes a viewer may still do: joining by link is not a write to the workspace; nor are one's own API tokens (a viewer's are capped at viewer). */
+const VIEWER_MAY = new Set(["members.acceptInvite", "alerts.markRead", "tokens.create", "tokens.revoke", "flows.validateImport"]);
 
 function procedurePaths(): string[] {
   return Object.keys(appRouter._def.procedures);
@@ -250,7 +271,8 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
     flowId,
     runId,
   ]);
-  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId, alertId };
+  const { id: apiTokenId } = await owner.caller.tokens.create({ name: `${otherMemberName}'s deploy`, role: "editor" });
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId, alertId, apiTokenId };
 }
 
 beforeAll(async () => {
@@ -313,6 +335,7 @@ describe("workspace isolation", () => {
     // Nor were B's alerts read or its alert settings written.
     expect(await bob.caller.alerts.unreadCount()).toEqual({ count: 1 });
     expect((await api.database.pool.query("select flow_id from flow_alert_settings where flow_id = $1", [b.flowId])).rows).toEqual([]);
+    expect((await bob.caller.tokens.list()).map((t) => [t.id, t.status])).toEqual([[b.apiTokenId, "active"]]);
     // A's attempts at B's webhook neither created nor rotated one.
     expect((await api.database.pool.query("select flow_id from flow_webhooks where flow_id = $1", [b.flowId])).rows).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { healthProcedure } from "./routers/health";
 import { lineageRouter } from "./routers/lineage";
 import { membersRouter } from "./routers/members";
 import { runsRouter } from "./routers/runs";
+import { tokensRouter } from "./routers/tokens";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
 import { createCallerFactory, router } from "./trpc";
@@ -23,6 +24,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   dashboard: dashboardRouter,
   alerts: alertsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,9 +2,11 @@ import { members, sessions, type Role } from "@flowgate/db";
 import { createSecretBox } from "@flowgate/db/crypto";
 import { createTestDatabase, type TestDatabase } from "@flowgate/db/testing";
 import { fixtureRegistry } from "@flowgate/flow";
+import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import { and, eq } from "drizzle-orm";
+import type { AddressInfo } from "node:net";
 import { createAuth } from "./auth";
-import { createCaller } from "./root";
+import { appRouter, createCaller } from "./root";
 import { createTRPCContext, type ApiDeps } from "./trpc";
 
 export const TEST_SECRET = "test-secret-test-secret-test-secret-0123456789";
@@ -65,6 +67,38 @@ export async function createTestApi(options: { registry?: ApiDeps["registry"] } 
     joinAs,
     activeWorkspaceOf,
     anonymousCaller: () => createCaller(createTRPCContext({ headers: new Headers() }, deps)),
+    serveHttp: () => serveHttp(deps),
     dispose: () => database.dispose(),
+  };
+}
+
+export interface TestHttpServer {
+  /** The server's base URL (tRPC answers under /api/trpc, as in the web app). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The tRPC API over real HTTP on 127.0.0.1, as the web app mounts it, for clients outside the process (the CLI). */
+export async function serveHttp(deps: ApiDeps): Promise<TestHttpServer> {
+  const server = createHTTPServer({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext: ({ req }) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        for (const one of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, one);
+      }
+      return createTRPCContext({ headers }, deps);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
   };
 }

@@ -20,6 +20,7 @@ describe("migrations", () => {
     expect(result.rows.map((r) => r.table_name)).toEqual([
       "accounts",
       "alerts",
+      "api_tokens",
       "audit_log",
       "change_set_decisions",
       "change_set_items",

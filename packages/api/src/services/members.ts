@@ -1,14 +1,11 @@
-import { invitations, members, newId, newToken, users, type Database, type Role } from "@flowgate/db";
+import { hashToken, invitations, members, newId, newToken, users, type Database, type Role } from "@flowgate/db";
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { createHash } from "node:crypto";
 import { hasRole } from "../trpc";
 import { recordAudit } from "./audit";
 import { findInWorkspace, notFound, type Scope } from "./scope";
 
 const INVITATION_DAYS = 7;
-
-const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
 export async function listMembers(scope: Scope) {
   const memberRows = await scope.db

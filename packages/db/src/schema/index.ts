@@ -8,3 +8,4 @@ export * from "./schedules";
 export * from "./dry-runs";
 export * from "./approvals";
 export * from "./alerts";
+export * from "./api-tokens";

@@ -1,9 +1,12 @@
 import { appRouter, createTRPCContext } from "@flowgate/api";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { oversizedRequest } from "@/lib/request-limit";
 
 export const dynamic = "force-dynamic";
 
 function handler(request: Request) {
+  const tooLarge = oversizedRequest(request, "/api/trpc");
+  if (tooLarge) return tooLarge;
   return fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
