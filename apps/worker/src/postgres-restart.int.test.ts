@@ -116,6 +116,9 @@ describe("PostgreSQL restarts mid-run", () => {
     supplier.setFault(null);
     const next = await start();
     expect((await runFinished(flowgate.db, next.runId, 15_000, worker.output)).status).toBe("succeeded");
+    // Stopped here, so the next test's workers are the only ones.
+    worker.child.kill("SIGTERM");
+    await worker.exited();
   }, 90_000);
 });
 

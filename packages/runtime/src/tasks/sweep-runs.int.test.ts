@@ -141,4 +141,43 @@ describe("sweep-runs", () => {
     const job = (await database.pool.query("select locked_by, attempts from graphile_worker.jobs where key = $1", [`resume-approval:${changeSetId}`])).rows[0];
     expect(job).toEqual({ locked_by: null, attempts: 0 });
   });
+
+  it("gives back a run a resume left running when its job failed without saying so (its database went away): it waits for its resume again", async () => {
+    const { runId } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
+    // The first pass is over (its job is gone); the resume's job failed and waits for its retry, holding nothing.
+    await database.pool.query("delete from graphile_worker._private_jobs where key = $1", [`run:${runId}`]);
+    const changeSetId = newId();
+    await database.db.insert(changeSets).values({
+      id: changeSetId,
+      workspaceId,
+      flowId,
+      runId,
+      nodeId: "review",
+      rules: { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" },
+    });
+    await database.db.transaction((tx) => enqueueResumeApproval(tx, changeSetId));
+    await database.pool.query("update graphile_worker._private_jobs set run_at = now() + interval '1 minute', attempts = 1, last_error = 'Connection terminated' where key = $1", [`resume-approval:${changeSetId}`]);
+    await database.db.update(runs).set({ status: "running", heartbeatAt: minutesAgo(5) }).where(eq(runs.id, runId));
+
+    // A fresh heartbeat is a resume at work: left alone.
+    await database.db.update(runs).set({ heartbeatAt: new Date() }).where(eq(runs.id, runId));
+    await sweepRuns(database.db);
+    expect((await database.db.select().from(runs).where(eq(runs.id, runId)))[0]!.status).toBe("running");
+
+    await database.db.update(runs).set({ heartbeatAt: minutesAgo(5) }).where(eq(runs.id, runId));
+    expect(await sweepRuns(database.db)).toEqual([]);
+    const [run] = await database.db.select().from(runs).where(eq(runs.id, runId));
+    expect(run!.status).toBe("awaiting_approval");
+    // Its resume is due now, not after the failed job's backoff.
+    const job = (await database.pool.query("select run_at <= now() as due from graphile_worker.jobs where key = $1", [`resume-approval:${changeSetId}`])).rows[0];
+    expect(job).toEqual({ due: true });
+    expect((await eventsOf(runId)).map((e) => e.message)).toContain("Sending the decided changes on stopped (the database went away); it goes on with the changes not yet sent.");
+
+    // A first pass whose job waits for its retry is run-flow's to take again: left alone.
+    const { runId: firstPass } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
+    await database.db.insert(changeSets).values({ id: newId(), workspaceId, flowId, runId: firstPass, nodeId: "review", rules: { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" } });
+    await database.db.update(runs).set({ status: "running", heartbeatAt: minutesAgo(5) }).where(eq(runs.id, firstPass));
+    await sweepRuns(database.db);
+    expect((await database.db.select().from(runs).where(eq(runs.id, firstPass)))[0]!.status).toBe("running");
+  });
 });

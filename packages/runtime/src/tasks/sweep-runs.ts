@@ -5,7 +5,7 @@ import { z } from "zod";
 import { announceRunEnd, raiseApprovalsWaitingAlerts, sendAlertNotices, type AlertNotice, type AlertNotifier } from "../alerts";
 import { applyApprovalTimeouts } from "../approvals";
 import { closeChangeSetsOfEndedRuns } from "../decisions";
-import { RESUME_APPROVAL_TASK, RUN_FLOW_TASK } from "../enqueue";
+import { enqueueResumeApproval, RESUME_APPROVAL_TASK, RUN_FLOW_TASK } from "../enqueue";
 import { recordRunEvent } from "../history";
 import type { RuntimeLog } from "../log";
 import type { RuntimeServices } from "../services";
@@ -68,6 +68,7 @@ export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): P
         and j.locked_at < ${cutoff.toISOString()}::timestamptz
       for update of r skip locked`);
     const stale = result.rows.map((row) => ({ runId: row.run_id, workerId: row.locked_by }));
+    await releaseOrphanedResumes(tx, cutoff);
     if (stale.length === 0) return { stale: [], notices: [] };
     // The supported way to free a dead worker's jobs (and its queues' locks): everything it held goes back.
     await tx.execute(sql`select graphile_worker.force_unlock_workers(array(select jsonb_array_elements_text(${JSON.stringify([...new Set(stale.map((s) => s.workerId))])}::jsonb)))`);
@@ -111,6 +112,35 @@ export async function sweepRuns(db: Database, options: SweepRunsOptions = {}): P
     options.log?.warn({ runId: run.runId, workerId: run.workerId }, "sweep-runs: the run's worker stopped beating; its job is released and the run will resume from its last checkpoint");
   }
   return released;
+}
+
+/**
+ * A run left `running` by a resume whose job failed without giving the run back (its database went
+ * away mid-batch, so it could not say so; graphile-worker retries the job, which then finds the run
+ * busy): no job holds it, its heartbeat is stale, and its first pass is over (no run-flow job is
+ * left). It waits for its resume again, and each of its change sets gets a resume job, which goes on
+ * with the items not yet sent on.
+ */
+async function releaseOrphanedResumes(tx: Pick<Database, "execute" | "insert">, cutoff: Date): Promise<void> {
+  const { rows } = await tx.execute<{ id: string }>(sql`
+    update ${runs} r set status = 'awaiting_approval', heartbeat_at = null
+    where r.id in (
+      select o.id from ${runs} o
+      where o.status = 'running'
+        and (o.heartbeat_at is null or o.heartbeat_at < ${cutoff.toISOString()}::timestamptz)
+        and exists (select 1 from change_sets cs where cs.run_id = o.id)
+        and not exists (
+          select 1 from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+          where (t.identifier = ${RUN_FLOW_TASK} and j.payload->>'runId' = o.id)
+            or (t.identifier = ${RESUME_APPROVAL_TASK} and j.locked_by is not null
+              and j.payload->>'changeSetId' in (select cs.id from change_sets cs where cs.run_id = o.id)))
+      for update of o skip locked)
+    returning r.id`);
+  for (const { id } of rows) {
+    await recordRunEvent(tx, id, "warn", "Sending the decided changes on stopped (the database went away); it goes on with the changes not yet sent.");
+    const sets = await tx.execute<{ id: string }>(sql`select id from change_sets where run_id = ${id} order by created_at, id`);
+    for (const set of sets.rows) await enqueueResumeApproval(tx, set.id);
+  }
 }
 
 export interface SweepRunsDeps {
