@@ -31,6 +31,8 @@ interface WorkspaceIds {
   alertId: string;
   /** The owner's API token. */
   apiTokenId: string;
+  /** A template saved from the flow, seen by the workspace only. */
+  templateId: string;
 }
 
 type Case =
@@ -201,6 +203,14 @@ const cases: Record<string, Case> = {
   },
   "tokens.list": { kind: "own-workspace", check: (r, b) => expect(json(r)).not.toContain(b.apiTokenId) },
   "tokens.revoke": { kind: "by-id", input: (ids) => ({ id: ids.apiTokenId }) },
+  "templates.list": { kind: "own-workspace", input: () => ({}), check: (r, b) => expect(json(r)).not.toContain(b.templateId) },
+  "templates.get": { kind: "by-id", input: (ids) => ({ templateId: ids.templateId }) },
+  "templates.install": { kind: "by-id", input: (ids) => ({ templateId: ids.templateId, connections: {}, parameters: {} }) },
+  "templates.saveFromFlow": {
+    kind: "by-id",
+    input: (ids) => ({ flowId: ids.flowId, templateId: ids.templateId, title: "Taken over", description: "", category: "other", tags: [], visibility: "workspace" }),
+  },
+  "templates.delete": { kind: "by-id", input: (ids) => ({ templateId: ids.templateId }) },
   "members.acceptInvite": {
     kind: "unscoped",
     why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
@@ -272,7 +282,8 @@ async function seedWorkspace(owner: TestUser, otherMemberName: string): Promise<
     runId,
   ]);
   const { id: apiTokenId } = await owner.caller.tokens.create({ name: `${otherMemberName}'s deploy`, role: "editor" });
-  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId, alertId, apiTokenId };
+  const { templateId } = await owner.caller.templates.saveFromFlow({ flowId, title: `${otherMemberName}'s template`, description: "", category: "other", tags: [], visibility: "workspace" });
+  return { workspaceId: owner.workspaceId, flowId, versionId, connectionId, memberId, invitationId, runId, dryRunId, changeSetId, alertId, apiTokenId, templateId };
 }
 
 beforeAll(async () => {
@@ -336,6 +347,8 @@ describe("workspace isolation", () => {
     expect(await bob.caller.alerts.unreadCount()).toEqual({ count: 1 });
     expect((await api.database.pool.query("select flow_id from flow_alert_settings where flow_id = $1", [b.flowId])).rows).toEqual([]);
     expect((await bob.caller.tokens.list()).map((t) => [t.id, t.status])).toEqual([[b.apiTokenId, "active"]]);
+    // Nor was B's template changed, deleted or installed.
+    expect(await bob.caller.templates.get({ templateId: b.templateId })).toMatchObject({ title: "Ben's template", version: 1, uses: 0 });
     // A's attempts at B's webhook neither created nor rotated one.
     expect((await api.database.pool.query("select flow_id from flow_webhooks where flow_id = $1", [b.flowId])).rows).toEqual([]);
   });

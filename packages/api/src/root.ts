@@ -7,6 +7,7 @@ import { healthProcedure } from "./routers/health";
 import { lineageRouter } from "./routers/lineage";
 import { membersRouter } from "./routers/members";
 import { runsRouter } from "./routers/runs";
+import { templatesRouter } from "./routers/templates";
 import { tokensRouter } from "./routers/tokens";
 import { webhooksRouter } from "./routers/webhooks";
 import { workspacesRouter } from "./routers/workspaces";
@@ -24,6 +25,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   dashboard: dashboardRouter,
   alerts: alertsRouter,
+  templates: templatesRouter,
   tokens: tokensRouter,
 });
 

@@ -9,3 +9,4 @@ export * from "./dry-runs";
 export * from "./approvals";
 export * from "./alerts";
 export * from "./api-tokens";
+export * from "./templates";
