@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
 import { BellIcon } from "@/features/alerts/bell-icon";
+import { KeyIcon } from "@/features/api-tokens/key-icon";
 import { useUnreadAlertCount } from "@/features/alerts/unread-count";
 import { badgeCount, usePendingApprovalCount } from "@/features/approvals/pending-count";
 import { DashboardIcon } from "@/features/dashboard/dashboard-icon";
@@ -43,7 +44,10 @@ const NAV: NavItem[] = [
     href: "/settings",
     label: "Settings",
     icon: SettingsIcon,
-    children: [{ href: "/settings/members", label: "Members", icon: UsersIcon }],
+    children: [
+      { href: "/settings/members", label: "Members", icon: UsersIcon },
+      { href: "/settings/api-tokens", label: "API tokens", icon: KeyIcon },
+    ],
   },
 ];
 

@@ -16,6 +16,7 @@ import { RenameFlowDialog } from "@/app/(app)/flows/flow-name-dialogs";
 import { FlowStatus, RunStatusChip, runStatusLabel } from "@/app/(app)/flows/flow-status";
 import { EnabledSwitch } from "@/app/(app)/flows/flows-view";
 import { AlertSettingsButton } from "@/features/alerts/alert-settings-dialog";
+import { FlowMenu } from "@/features/flow-files/flow-menu";
 import { FlowRunStrip } from "@/features/flow-status/run-strip";
 import { FlowCanvas, Palette, ShortcutsHelp } from "./canvas";
 import { EditorContext, EditorStore, useEditor, useEditorStore } from "./editor-store";
@@ -191,6 +192,16 @@ function EditorHeader({ flowId, autosave, canEdit }: { flowId: string; autosave:
   }, [autosave]);
 
   const data = flow.data;
+  // Opened with ?dryRun=1 (the gallery's "Dry run it now" after installing a template): start one dry run.
+  const loaded = data !== undefined;
+  useEffect(() => {
+    if (!canEdit || !loaded) return;
+    const params = new URLSearchParams(window.location.search);
+    if (params.get("dryRun") !== "1") return;
+    params.delete("dryRun");
+    window.history.replaceState(null, "", window.location.pathname + (params.size > 0 ? `?${params.toString()}` : ""));
+    dryRun.start();
+  }, [canEdit, loaded, dryRun]);
   const published = data?.activeVersionNumber != null;
   const publishBlocked =
     problemCount > 0 ? `Fix the ${problemCount === 1 ? "problem" : `${problemCount} problems`} listed below before publishing.` : null;
@@ -224,6 +235,7 @@ function EditorHeader({ flowId, autosave, canEdit }: { flowId: string; autosave:
         ) : null}
         <AlertSettingsButton flowId={flowId} canEdit={canEdit} />
         <ShortcutsHelp />
+        {data ? <FlowMenu flow={data} canEdit={canEdit} beforeSave={autosave.save} /> : null}
         <span aria-hidden className="mx-1 h-5 w-px bg-slate-200" />
         {runId ? <RunStatus runId={runId} /> : null}
         {canEdit ? (

@@ -34,6 +34,9 @@ import { FLOW_SORTS, flowSortLabels, orderFlows, type FlowSort } from "./flow-li
 import { CreateFlowDialog, RenameFlowDialog } from "./flow-name-dialogs";
 import { FlowStatus, runStatusLabel, RunStatusChip } from "./flow-status";
 import { TableSkeleton } from "@/components/table-skeleton";
+import { FlowFileDropZone, ImportFlowDialog } from "@/features/flow-files/import-flow-dialog";
+import { DownloadIcon, UploadIcon } from "@/features/flow-files/file-icons";
+import { useExportFlow } from "@/features/flow-files/use-export-flow";
 
 export function FlowsView() {
   const trpc = useTRPC();
@@ -46,11 +49,18 @@ export function FlowsView() {
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<FlowSort>("updated");
   const duplicate = useDuplicateFlow();
+  const { exportFlow, exportingId } = useExportFlow();
+  const [importing, setImporting] = useState<{ file: File | null } | null>(null);
 
   const newFlowButton = canEdit ? (
-    <Button variant="primary" icon={<PlusIcon className="size-4" />} onClick={() => setCreating(true)}>
-      New flow
-    </Button>
+    <>
+      <Button variant="secondary" icon={<UploadIcon className="size-4" />} onClick={() => setImporting({ file: null })}>
+        Import a flow file
+      </Button>
+      <Button variant="primary" icon={<PlusIcon className="size-4" />} onClick={() => setCreating(true)}>
+        New flow
+      </Button>
+    </>
   ) : null;
 
   return (
@@ -61,6 +71,7 @@ export function FlowsView() {
         actions={newFlowButton}
       />
 
+      <FlowFileDropZone enabled={canEdit} onFile={(file) => setImporting({ file })}>
       {flows.isPending ? (
         <FlowsSkeleton />
       ) : flows.isError ? (
@@ -103,9 +114,13 @@ export function FlowsView() {
             onDelete={setDeleting}
             onDuplicate={(flow) => duplicate.mutate({ flowId: flow.id })}
             duplicatingId={duplicate.isPending ? duplicate.variables.flowId : null}
+            onExport={(flow) => void exportFlow(flow)}
+            exportingId={exportingId}
           />
         </>
       )}
+      </FlowFileDropZone>
+      <ImportFlowDialog open={importing !== null} file={importing?.file ?? null} onClose={() => setImporting(null)} />
 
       <CreateFlowDialog open={creating} onClose={() => setCreating(false)} onCreated={(id) => router.push(`/flows/${id}`)} />
       <RenameFlowDialog flow={renaming} onClose={() => setRenaming(null)} />
@@ -179,6 +194,8 @@ function FlowsTable({
   onDelete,
   onDuplicate,
   duplicatingId,
+  onExport,
+  exportingId,
 }: {
   flows: FlowListItem[];
   search: string;
@@ -188,6 +205,8 @@ function FlowsTable({
   onDelete: (flow: FlowListItem) => void;
   onDuplicate: (flow: FlowListItem) => void;
   duplicatingId: string | null;
+  onExport: (flow: FlowListItem) => void;
+  exportingId: string | null;
 }) {
   if (flows.length === 0) {
     return (
@@ -209,7 +228,7 @@ function FlowsTable({
           <TH>Trigger</TH>
           <TH>Last run</TH>
           <TH>Updated</TH>
-          {canEdit ? <THActions /> : null}
+          <THActions />
         </>
       }
     >
@@ -259,8 +278,16 @@ function FlowsTable({
           <TD>
             <RelativeTime value={flow.updatedAt} className="whitespace-nowrap" />
           </TD>
-          {canEdit ? (
-            <TDActions>
+          <TDActions>
+            <RowActionButton
+              action="Export"
+              name={flow.name}
+              icon={<DownloadIcon className="size-4" />}
+              iconOnly
+              onClick={() => (exportingId ? undefined : onExport(flow))}
+            />
+            {canEdit ? (
+              <>
               <RowActionButton
                 action="Duplicate"
                 name={flow.name}
@@ -271,8 +298,9 @@ function FlowsTable({
               />
               <RowActionButton action="Rename" name={flow.name} icon={<PencilIcon className="size-4" />} iconOnly onClick={() => onRename(flow)} />
               <RowActionButton action="Delete" name={flow.name} icon={<TrashIcon className="size-4" />} danger iconOnly onClick={() => onDelete(flow)} />
-            </TDActions>
-          ) : null}
+              </>
+            ) : null}
+          </TDActions>
         </TR>
       ))}
     </DataTable>

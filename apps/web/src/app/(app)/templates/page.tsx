@@ -1,7 +1,14 @@
-import { ComingSoon, comingSoonMetadata } from "@/components/coming-soon";
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { TemplatesView } from "@/features/templates/templates-view";
 
-export const metadata = comingSoonMetadata("templates");
+export const metadata: Metadata = { title: "Templates" };
 
 export default function TemplatesPage() {
-  return <ComingSoon section="templates" />;
+  // The gallery reads ?template= (the preview to open), which needs a Suspense boundary.
+  return (
+    <Suspense>
+      <TemplatesView />
+    </Suspense>
+  );
 }

@@ -204,7 +204,7 @@ function MembersTable({ data }: { data: MembersList }) {
   );
 }
 
-function CopyButton({ text, label = "Copy link" }: { text: string; label?: string }) {
+export function CopyButton({ text, label = "Copy link" }: { text: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   const { toast } = useToast();
   async function copy() {
