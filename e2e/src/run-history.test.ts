@@ -108,6 +108,14 @@ describe("run history", () => {
     for (const sku of refused) await page.getByText(sku, { exact: true }).first().waitFor();
     await page.getByText(`Category of ${refused[0]} is unknown`).first().waitFor();
     await shot("1-errors");
+    // Its timeline (a bar per batch) and its log.
+    await page.getByRole("tab", { name: /Timeline/ }).click();
+    await page.getByText(/batch/i).first().waitFor();
+    await shot("1b-timeline");
+    await page.getByRole("tab", { name: /Log/ }).click();
+    await page.getByText(/Succeeded with errors|ended/i).first().waitFor();
+    await shot("1c-log");
+    await page.getByRole("tab", { name: /Errors/ }).click();
 
     // The fault is removed; retry the failed records only.
     shop.clearFailures();
