@@ -1,5 +1,5 @@
 import { lineage, recordErrors } from "@flowgate/db";
-import { serializeFlowFile } from "@flowgate/flow";
+import { serializeFlowFile, serializeTemplateFile } from "@flowgate/flow";
 import { installWorkerSchema } from "@flowgate/runtime/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -211,6 +211,17 @@ const cases: Record<string, Case> = {
     input: (ids) => ({ flowId: ids.flowId, templateId: ids.templateId, title: "Taken over", description: "", category: "other", tags: [], visibility: "workspace" }),
   },
   "templates.delete": { kind: "by-id", input: (ids) => ({ templateId: ids.templateId }) },
+  "templates.export": { kind: "by-id", input: (ids) => ({ templateId: ids.templateId }) },
+  "templates.validateImport": {
+    kind: "unscoped",
+    why: "reads only the file it is given (its connections are refs listed in the file), nothing of any workspace",
+    input: () => ({ fileText: templateFileText("A template file") }),
+  },
+  "templates.import": {
+    kind: "own-workspace",
+    input: () => ({ fileText: templateFileText("Imported by A"), visibility: "workspace" }),
+    check: async () => expect(json(await bob.caller.templates.list({}))).not.toContain("Imported by A"),
+  },
   "members.acceptInvite": {
     kind: "unscoped",
     why: "the invitation link's secret token is the permission; ids of B's invitations do not work as tokens",
@@ -218,8 +229,12 @@ const cases: Record<string, Case> = {
   },
 };
 
+function templateFileText(title: string): string {
+  return serializeTemplateFile({ schemaVersion: 1, kind: "flowgate.template", title, description: "", category: "other", tags: [], document: validFixtureFlow(), connections: [], parameters: [] });
+}
+
 /** Writes a viewer may still do: joining by link is not a write to the workspace; nor are one's own API tokens (a viewer's are capped at viewer). */
-const VIEWER_MAY = new Set(["members.acceptInvite", "alerts.markRead", "tokens.create", "tokens.revoke", "flows.validateImport"]);
+const VIEWER_MAY = new Set(["members.acceptInvite", "alerts.markRead", "tokens.create", "tokens.revoke", "flows.validateImport", "templates.validateImport"]);
 
 function procedurePaths(): string[] {
   return Object.keys(appRouter._def.procedures);

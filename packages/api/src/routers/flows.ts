@@ -1,33 +1,15 @@
 import { DRY_RUN_STATUSES } from "@flowgate/db";
-import { fileTooLargeMessage, MAX_FLOW_FILE_BYTES } from "@flowgate/flow";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import * as flowFiles from "../services/flow-files";
 import * as flows from "../services/flows";
 import { scopeOf } from "../scope";
 import { roleProcedure, router, workspaceProcedure } from "../trpc";
+import { FileProblem, FileText, refuseLargeFile } from "./file-input";
 import { DryRunResultSchema, Id, IsoDate, Name, ProblemSchema } from "./schemas";
 
 const FlowInput = z.object({ flowId: Id });
 // Drafts are stored as given (work in progress); 2 MB is far above any real flow.
 const DraftDocument = z.unknown().refine((d) => JSON.stringify(d ?? null).length <= 2_000_000, "The flow document is larger than 2 MB.");
-
-/** A flow file as text: the JSON is read by parseFlowFile, which checks its size and nesting first. */
-const FileText = z.string().max(MAX_FLOW_FILE_BYTES, "The file is larger than 5 MB, the most a flow file can be.");
-const FileProblem = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
-
-/**
- * Refuses an oversized file with one plain sentence before the input schema runs (its own refusal
- * reaches the client as a list of zod issues). The request body has been read by then: the HTTP
- * route is what bounds that.
- */
-async function refuseLargeFile<R>({ getRawInput, next }: { getRawInput: () => Promise<unknown>; next: () => Promise<R> }): Promise<R> {
-  const raw = (await getRawInput()) as { fileText?: unknown } | undefined;
-  if (typeof raw?.fileText === "string" && raw.fileText.length > MAX_FLOW_FILE_BYTES) {
-    throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: fileTooLargeMessage(raw.fileText.length) });
-  }
-  return next();
-}
 
 export const flowsRouter = router({
   list: workspaceProcedure
@@ -157,7 +139,7 @@ export const flowsRouter = router({
    * file travels in a POST body (a query's input goes in the URL, which servers cap at a few KB).
    */
   validateImport: workspaceProcedure
-    .use(refuseLargeFile)
+    .use(refuseLargeFile("flow"))
     .input(z.object({ fileText: FileText }))
     .output(z.object({ ok: z.boolean(), problems: z.array(FileProblem) }))
     .mutation(({ ctx, input }) => flowFiles.validateImport(scopeOf(ctx), input.fileText)),
@@ -166,7 +148,7 @@ export const flowsRouter = router({
    * problem when the file has any. Returns the new flow's problems (the connections to choose first).
    */
   import: roleProcedure("editor")
-    .use(refuseLargeFile)
+    .use(refuseLargeFile("flow"))
     .input(z.object({ fileText: FileText, name: Name.optional() }))
     .output(z.object({ flowId: z.string(), problems: z.array(ProblemSchema) }))
     .mutation(({ ctx, input }) => flowFiles.importFlow(scopeOf(ctx), input)),

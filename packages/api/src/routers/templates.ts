@@ -1,10 +1,12 @@
+import { TEMPLATE_CATEGORIES } from "@flowgate/flow";
 import { z } from "zod";
 import * as templates from "../services/templates";
 import { scopeOf } from "../scope";
 import { roleProcedure, router, workspaceProcedure } from "../trpc";
+import { FileProblem, FileText, refuseLargeFile } from "./file-input";
 import { Id, IsoDate } from "./schemas";
 
-export const TEMPLATE_CATEGORIES = ["products", "orders", "files", "databases", "other"] as const;
+export { TEMPLATE_CATEGORIES };
 export const TEMPLATE_VISIBILITIES = ["builtin", "workspace", "install"] as const;
 
 /** A value a person fills in when installing (it lands at each target: a node's config path). */
@@ -85,6 +87,26 @@ export const templatesRouter = router({
     )
     .output(z.object({ templateId: z.string(), version: z.number() }))
     .mutation(({ ctx, input }) => templates.saveFromFlow(scopeOf(ctx), input)),
+  /**
+   * The template (built-in or visible here) as one JSON file with its parameters and the connections it
+   * needs as refs (kind, name, description): never a secret, a connection's settings or its id.
+   */
+  export: workspaceProcedure
+    .input(z.object({ templateId: z.string().min(1).max(200) }))
+    .output(z.object({ fileName: z.string(), fileText: z.string() }))
+    .query(({ ctx, input }) => templates.exportTemplate(scopeOf(ctx), input.templateId)),
+  /** Every problem that keeps a template file from being imported; stores nothing (a mutation so the file travels in a POST body). */
+  validateImport: workspaceProcedure
+    .use(refuseLargeFile("template"))
+    .input(z.object({ fileText: FileText }))
+    .output(z.object({ ok: z.boolean(), problems: z.array(FileProblem) }))
+    .mutation(({ ctx, input }) => templates.validateTemplateImport(scopeOf(ctx), input.fileText)),
+  /** A new template (version 1) from a file; BAD_REQUEST listing every problem when it has any. Install-wide needs an admin or owner. */
+  import: roleProcedure("editor")
+    .use(refuseLargeFile("template"))
+    .input(z.object({ fileText: FileText, visibility: z.enum(["workspace", "install"]) }))
+    .output(z.object({ templateId: z.string() }))
+    .mutation(({ ctx, input }) => templates.importTemplate(scopeOf(ctx), input)),
   delete: roleProcedure("editor")
     .input(z.object({ templateId: z.string().min(1).max(200) }))
     .output(z.object({ ok: z.literal(true) }))

@@ -10,7 +10,17 @@ import {
   type TemplateParameter,
   type TemplateVisibility,
 } from "@flowgate/db";
-import { FLOW_FILE_KIND, FLOW_FILE_VERSION, validateFlowFile, type FlowFile } from "@flowgate/flow";
+import {
+  buildTemplateFile,
+  checkTemplateFile,
+  FLOW_FILE_KIND,
+  FLOW_FILE_VERSION,
+  serializeTemplateFile,
+  templateFileName,
+  validateFlowFile,
+  type FlowFile,
+  type FlowFileProblem,
+} from "@flowgate/flow";
 import { TRPCError } from "@trpc/server";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { BUILTIN_TEMPLATES, builtinTemplate, type TemplateCategory } from "../templates";
@@ -383,4 +393,60 @@ export async function deleteTemplate(scope: Scope, templateId: string) {
     await recordAudit(tx, { workspaceId: scope.workspaceId, actorId: scope.userId, action: "template.delete", targetType: "template", targetId: row.id, details: { title: row.title } });
   });
   return { ok: true as const };
+}
+
+/**
+ * The template (built-in or one this workspace sees) as one JSON file: its newest version's document,
+ * whose connection fields hold refs, the connections it needs (ref, kind, name, description: a
+ * template never holds a secret, a setting or a connection's id) and its parameters with their targets.
+ */
+export async function exportTemplate(scope: Scope, templateId: string): Promise<{ fileName: string; fileText: string }> {
+  const template = await loadVisible(scope, templateId);
+  const file = buildTemplateFile(
+    {
+      title: template.title,
+      description: template.description,
+      category: template.category,
+      tags: template.tags,
+      document: template.content.document,
+      connections: template.content.connections,
+      parameters: template.content.parameters,
+    },
+    scope.registry,
+  );
+  return { fileName: templateFileName(template.title), fileText: serializeTemplateFile(file) };
+}
+
+/** Everything that keeps the template file from being imported here (nothing is stored). */
+export function validateTemplateImport(scope: Pick<Scope, "registry">, fileText: string): { ok: boolean; problems: FlowFileProblem[] } {
+  const { ok, problems } = checkTemplateFile(fileText, scope.registry);
+  return { ok, problems };
+}
+
+/**
+ * A new template (version 1) from a file, for this workspace or (admins and owners) the whole
+ * install. Refuses a file with problems, listing them all.
+ */
+export async function importTemplate(scope: Scope, input: { fileText: string; visibility: TemplateVisibility }): Promise<{ templateId: string }> {
+  requireAdminForInstallWide(scope, input.visibility, "import");
+  const check = checkTemplateFile(input.fileText, scope.registry);
+  if (!check.ok) {
+    const list = check.problems.map((p) => `• ${p.message}`).join("\n");
+    throw new TRPCError({ code: "BAD_REQUEST", message: `The file has ${check.problems.length} problem(s), so nothing was imported:\n${list}` });
+  }
+  const { title, description, category, tags, document, connections: needed, parameters } = check.file;
+  const templateId = newId();
+  await scope.db.transaction(async (tx) => {
+    await tx.insert(templates).values({ id: templateId, workspaceId: scope.workspaceId, visibility: input.visibility, title, description, category, tags, version: 1, createdBy: scope.userId });
+    await tx.insert(templateVersions).values({ id: newId(), templateId, number: 1, content: { document, connections: needed, parameters }, authorId: scope.userId });
+    await recordAudit(tx, {
+      workspaceId: scope.workspaceId,
+      actorId: scope.userId,
+      action: "template.import",
+      targetType: "template",
+      targetId: templateId,
+      details: { title, visibility: input.visibility },
+    });
+  });
+  return { templateId };
 }

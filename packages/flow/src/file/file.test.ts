@@ -1,37 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { createKindRegistry, type NodeKindDescriptor } from "../registry";
 import { FlowSchema } from "../schema";
-import { fixtureKinds } from "../testing/fixture-registry";
 import { buildFlowFile } from "./build";
 import { assignConnections, connectionFields } from "./connections";
 import { flowFileName, serializeFlowFile, type FlowFile } from "./format";
+import { fileTestRegistry as registry } from "./testing";
 import { checkFlowFile } from "./validate";
-
-/** The fixture kinds plus two that need stored connections, as the kinds in packages/nodes declare them. */
-const registry = createKindRegistry([
-  ...fixtureKinds,
-  {
-    id: "source.api",
-    version: 1,
-    label: "API source",
-    category: "source",
-    configSchema: z.object({ connectionId: z.string().min(1).optional(), path: z.string().min(1) }),
-    inputs: ["in"],
-    outputs: ["out"],
-    connection: "http",
-  } as NodeKindDescriptor,
-  {
-    id: "destination.db",
-    version: 1,
-    label: "Database table",
-    category: "destination",
-    configSchema: z.object({ connectionId: z.string().min(1, "Choose a PostgreSQL connection"), table: z.string().min(1) }),
-    inputs: ["in"],
-    outputs: [],
-    connection: "postgres",
-  } as NodeKindDescriptor,
-]);
 
 const SUPPLIER = "conn_7f3a_supplier";
 const SHOP = "conn_91bc_shop";

@@ -41,11 +41,25 @@ export interface FlowFileProblem {
 
 /** The file as text: pretty JSON, one trailing newline, so it diffs well in git. */
 export function serializeFlowFile(file: FlowFile): string {
+  return serializeFile(file);
+}
+
+/** Any Flowgate file (flow, template) as text, like `serializeFlowFile`. */
+export function serializeFile(file: { kind: string; schemaVersion: number }): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
 /** A file name for the flow: “Supplier → shop (EU)” becomes `supplier-shop-eu.flow.json`. */
 export function flowFileName(name: string): string {
+  return fileNameOf(name, "flow");
+}
+
+/** `supplier-shop-eu.template.json` for a template, like `flowFileName`. */
+export function templateFileName(title: string): string {
+  return fileNameOf(title, "template");
+}
+
+function fileNameOf(name: string, what: "flow" | "template"): string {
   const slug = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -56,5 +70,5 @@ export function flowFileName(name: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 80)
     .replace(/-+$/, "");
-  return `${slug || "flow"}.flow.json`;
+  return `${slug || what}.${what}.json`;
 }

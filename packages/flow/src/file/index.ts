@@ -4,3 +4,4 @@ export * from "./format";
 export * from "./limits";
 export * from "./parse";
 export * from "./validate";
+export * from "./template";

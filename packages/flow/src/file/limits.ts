@@ -12,10 +12,11 @@ export function describeFileSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-export function fileTooLargeMessage(bytes: number): string {
+/** `what`: the kind of file, "flow" or "template". */
+export function fileTooLargeMessage(bytes: number, what = "flow"): string {
   return (
-    `The file is too large (${describeFileSize(bytes)}): a Flowgate flow file can be at most ${describeFileSize(MAX_FLOW_FILE_BYTES)}. ` +
-    "Check that you chose a flow file exported from Flowgate (they are usually a few kilobytes)."
+    `The file is too large (${describeFileSize(bytes)}): a Flowgate ${what} file can be at most ${describeFileSize(MAX_FLOW_FILE_BYTES)}. ` +
+    `Check that you chose a ${what} file exported from Flowgate (they are usually a few kilobytes).`
   );
 }
 

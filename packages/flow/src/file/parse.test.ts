@@ -42,9 +42,10 @@ describe("parseFlowFile", () => {
   it("refuses text that is not JSON, not an object, or not a flow file, saying which", () => {
     expect(problemsOf('{"kind": "flowgate.flow",')[0]!.message).toMatch(/^The file is not valid JSON \(.+\)\. Check that you chose a flow file/);
     expect(problemsOf("[1, 2]")[0]!.message).toMatch(/should hold one JSON object with “kind”: “flowgate.flow”/);
-    expect(problemsOf(text(file({ kind: "flowgate.template" })))).toEqual([
-      { path: ["kind"], message: expect.stringMatching(/is of kind "flowgate.template", so it is not a Flowgate flow file/) },
+    expect(problemsOf(text(file({ kind: "flowgate.workspace" })))).toEqual([
+      { path: ["kind"], message: expect.stringMatching(/is of kind "flowgate.workspace", so it is not a Flowgate flow file/) },
     ]);
+    expect(problemsOf(text(file({ kind: "flowgate.template" })))[0]!.message).toMatch(/a template file, not a flow file: import it in the template gallery/);
     expect(problemsOf(text(fixtureFlow()))[0]!.message).toMatch(/bare flow document, not a flow file/);
   });
 

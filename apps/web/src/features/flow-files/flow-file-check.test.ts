@@ -78,3 +78,26 @@ describe("problem text", () => {
     expect(dragHasFiles(["text/plain", "text/uri-list"])).toBe(false);
   });
 });
+
+describe("checkPickedFile for a template", () => {
+  const template = {
+    schemaVersion: 1,
+    kind: "flowgate.template",
+    title: "Supplier → shop",
+    description: "",
+    category: "products",
+    tags: [],
+    document: { schemaVersion: 1, nodes: [], edges: [] },
+    connections: [],
+    parameters: [],
+  };
+  it("accepts a template file, names a flow file given for a template, and lists every envelope problem", async () => {
+    expect(await checkPickedFile(picked(JSON.stringify(template)), "template")).toMatchObject({ ok: true, name: "Supplier → shop" });
+    const flow = await checkPickedFile(picked(validFile), "template");
+    expect(flow).toEqual({ ok: false, problems: [{ path: ["kind"], message: expect.stringMatching(/a flow file, not a template file/) }] });
+    const bad = await checkPickedFile(picked(JSON.stringify({ ...template, title: "", category: "toys" })), "template");
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual([["title"], ["category"]]);
+    const huge = await checkPickedFile({ size: 6 * 1024 * 1024, text: () => Promise.reject(new Error("not read")) }, "template");
+    expect(huge).toEqual({ ok: false, problems: [{ path: [], message: expect.stringMatching(/a Flowgate template file can be at most 5 MB/) }] });
+  });
+});

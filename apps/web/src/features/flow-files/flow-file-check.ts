@@ -1,4 +1,4 @@
-import { fileTooLargeMessage, MAX_FLOW_FILE_BYTES, parseFlowFile, type FlowFileConnection } from "@flowgate/flow";
+import { fileTooLargeMessage, MAX_FLOW_FILE_BYTES, parseFlowFile, parseTemplateFile, type FlowFileConnection } from "@flowgate/flow";
 
 /** One problem as the import dialog lists it: where (when the file says) and what to do. */
 export interface FileProblem {
@@ -22,21 +22,28 @@ export interface PickedFile {
  * its envelope, with the same `parseFlowFile` the server uses. The node kinds are the server's to
  * check (validateImport).
  */
-export async function checkPickedFile(file: PickedFile): Promise<FlowFileCheck> {
-  if (file.size > MAX_FLOW_FILE_BYTES) return { ok: false, problems: [{ path: [], message: fileTooLargeMessage(file.size) }] };
+export async function checkPickedFile(file: PickedFile, what: "flow" | "template" = "flow"): Promise<FlowFileCheck> {
+  if (file.size > MAX_FLOW_FILE_BYTES) return { ok: false, problems: [{ path: [], message: fileTooLargeMessage(file.size, what) }] };
   let text: string;
   try {
     text = await file.text();
   } catch {
     return { ok: false, problems: [{ path: [], message: "The file could not be read. Check that it is still where you chose it from, and try again." }] };
   }
-  return checkFlowFileText(text);
+  return what === "flow" ? checkFlowFileText(text) : checkTemplateFileText(text);
 }
 
 export function checkFlowFileText(text: string): FlowFileCheck {
   const parsed = parseFlowFile(text);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
   return { ok: true, text, name: parsed.file.name, connections: parsed.file.connections };
+}
+
+/** A template file, checked like a flow file (`parseTemplateFile`); its title is the name. */
+export function checkTemplateFileText(text: string): FlowFileCheck {
+  const parsed = parseTemplateFile(text);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems };
+  return { ok: true, text, name: parsed.file.title, connections: parsed.file.connections };
 }
 
 /** "document › nodes › 3 › config": where in the file a problem is, for people (list positions count from 1). */

@@ -151,7 +151,7 @@ export function ImportFlowDialog({ open, file, onClose }: { open: boolean; file:
   );
 }
 
-function ProblemList({ problems }: { problems: readonly FileProblem[] }) {
+export function ProblemList({ problems }: { problems: readonly FileProblem[] }) {
   return (
     <ol className="mt-3 max-h-72 list-decimal space-y-2 overflow-y-auto pl-6 text-sm text-slate-800" aria-label="Problems in the file">
       {problems.map((problem, i) => {
@@ -167,7 +167,8 @@ function ProblemList({ problems }: { problems: readonly FileProblem[] }) {
   );
 }
 
-function FilePicker({ onFile }: { onFile: (file: File) => void }) {
+/** Pick or drop one file; `what` names it (“Drop a flow file here”). */
+export function FilePicker({ onFile, what = "flow" }: { onFile: (file: File) => void; what?: "flow" | "template" }) {
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
@@ -191,7 +192,7 @@ function FilePicker({ onFile }: { onFile: (file: File) => void }) {
         over ? "border-accent-500 bg-accent-50" : "border-slate-300 bg-slate-50/60",
       )}
     >
-      <p className="text-sm text-slate-700">Drop a flow file here, or</p>
+      <p className="text-sm text-slate-700">Drop a {what} file here, or</p>
       <input
         ref={inputRef}
         id={inputId}

@@ -1,7 +1,7 @@
 "use client";
 
 import { parseFlow, type Flow } from "@flowgate/flow";
-import { Alert, Badge, Button, cn, Dialog, DialogFooter, EmptyState, Input, PageHeader, Skeleton } from "@flowgate/ui";
+import { Alert, Badge, Button, cn, Dialog, DialogFooter, EmptyState, Input, PageHeader, Skeleton, useToast } from "@flowgate/ui";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
@@ -9,7 +9,11 @@ import { QueryErrorState } from "@/components/error-state";
 import { SearchIcon, TemplateIcon } from "@/components/icons";
 import { useWorkspace } from "@/components/use-workspace";
 import { definitionOf } from "@/features/flow-editor/canvas/kinds";
-import { useTRPC } from "@/lib/trpc";
+import { DownloadIcon, UploadIcon } from "@/features/flow-files/file-icons";
+import { downloadText } from "@/features/flow-files/use-export-flow";
+import { errorMessage } from "@/lib/errors";
+import { useTRPC, useTRPCClient } from "@/lib/trpc";
+import { ImportTemplateDialog } from "./import-template-dialog";
 import { InstallTemplateDialog } from "./install-dialog";
 import { TemplateCanvas } from "./template-canvas";
 import {
@@ -41,7 +45,8 @@ export function TemplatesView() {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
-  const { canEdit } = useWorkspace();
+  const { canEdit, canAdmin } = useWorkspace();
+  const [importing, setImporting] = useState(false);
   const [search, setSearch] = useState("");
   const [category, setCategory] = useState<TemplateCategory | "all">("all");
   const debounced = useDebounced(search.trim(), 250);
@@ -64,6 +69,14 @@ export function TemplatesView() {
       <PageHeader
         title="Templates"
         description="Integrations that already do a job: install one, pick your connections, fill in a few settings, and try it with a dry run. Nothing runs until you switch it on."
+        actions={
+          canEdit ? (
+            <Button variant="secondary" onClick={() => setImporting(true)}>
+              <UploadIcon className="size-4" />
+              Import a template file
+            </Button>
+          ) : null
+        }
       />
       <div className="mb-5 flex flex-wrap items-center gap-3">
         <div className="relative w-full max-w-xs">
@@ -144,6 +157,7 @@ export function TemplatesView() {
         }}
       />
       <InstallTemplateDialog templateId={installId} onClose={() => setInstallId(null)} />
+      <ImportTemplateDialog open={importing} canShareWithInstall={canAdmin} onClose={() => setImporting(false)} onImported={(id) => setPreview(id)} />
     </>
   );
 }
@@ -221,6 +235,7 @@ function PreviewDialog({ templateId, canInstall, onClose, onInstall }: { templat
   const template = useQuery(trpc.templates.get.queryOptions({ templateId: templateId ?? "" }, { enabled: templateId !== null }));
   const flow = useMemo(() => (template.data ? openDocument(template.data.document) : null), [template.data]);
   const data = template.data;
+  const exportFile = useExportTemplate();
   return (
     <Dialog open={templateId !== null} onClose={onClose} size="lg" title={data?.title ?? "Template"} description={data ? `${TEMPLATE_CATEGORY_LABELS[data.category]} · version ${data.version} · ${usesText(data.uses)}` : undefined}>
       {template.isPending ? (
@@ -260,6 +275,12 @@ function PreviewDialog({ templateId, canInstall, onClose, onInstall }: { templat
         <Button variant="secondary" onClick={onClose}>
           Close
         </Button>
+        {data ? (
+          <Button variant="secondary" loading={exportFile.exporting} onClick={() => void exportFile.run(data)}>
+            <DownloadIcon className="size-4" />
+            Export
+          </Button>
+        ) : null}
         {canInstall && data ? (
           <Button variant="primary" onClick={() => onInstall(data.id)}>
             Install
@@ -268,4 +289,25 @@ function PreviewDialog({ templateId, canInstall, onClose, onInstall }: { templat
       </DialogFooter>
     </Dialog>
   );
+}
+
+/** Downloads a template as its JSON file (connections as refs, never a secret), like a flow's Export. */
+function useExportTemplate() {
+  const client = useTRPCClient();
+  const { toast } = useToast();
+  const [exporting, setExporting] = useState(false);
+  async function run(template: { id: string; title: string }) {
+    if (exporting) return;
+    setExporting(true);
+    try {
+      const { fileName, fileText } = await client.templates.export.query({ templateId: template.id });
+      downloadText(fileName, fileText);
+      toast({ tone: "success", title: `Exported “${template.title}”`, description: `Saved as ${fileName}. It holds no secrets: connections are listed by kind and name only.` });
+    } catch (error) {
+      toast({ tone: "error", title: `“${template.title}” was not exported`, description: errorMessage(error) });
+    } finally {
+      setExporting(false);
+    }
+  }
+  return { run, exporting };
 }
