@@ -8,7 +8,7 @@
  * Screenshots: e2e/screenshots/templates-*.png.
  */
 import { createDatabase } from "@flowgate/db";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -110,6 +110,27 @@ describe("templates", () => {
     }
     const used = (await call<{ items: { id: string; title: string; uses: number }[] }>("templates.list", {})).items.find((t) => t.title === TEMPLATE_1)!;
     expect(used.uses).toBe(1);
+
+    // The template as a file: exported from its preview, changed, imported as a new template.
+    await page.goto(`${product.url}/templates`);
+    await page.getByRole("button", { name: `Preview ${TEMPLATE_1}` }).click();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("dialog").getByRole("button", { name: "Export" }).click()]);
+    const exported = JSON.parse(await readFile((await download.path())!, "utf8")) as { kind: string; schemaVersion: number; title: string; connections: { ref: string; kind: string }[] };
+    expect(exported).toMatchObject({ kind: "flowgate.template", schemaVersion: 1, title: TEMPLATE_1 });
+    expect(exported.connections.map((c) => c.kind).sort()).toEqual(["http", "postgres"]);
+    expect(JSON.stringify(exported)).not.toMatch(/password|127\.0\.0\.1/);
+    await page.keyboard.press("Escape");
+    const copy = path.join(await mkdtemp(path.join(tmpdir(), "flowgate-e2e-")), "our-sync.template.json");
+    await writeFile(copy, JSON.stringify({ ...exported, title: "Our supplier sync" }));
+    await page.getByRole("button", { name: "Import a template file" }).click();
+    const importDialog = page.getByRole("dialog", { name: "Import a template file" });
+    await importDialog.locator("input[type=file]").setInputFiles(copy);
+    await importDialog.getByRole("button", { name: "Import template" }).click();
+    // It opens the new template's preview; closed, the gallery lists it.
+    await page.getByRole("dialog", { name: "Our supplier sync" }).waitFor();
+    await shot("4b-imported-template");
+    await page.keyboard.press("Escape");
+    await page.getByRole("article").filter({ hasText: "Our supplier sync" }).waitFor();
     expect(dialogs).toEqual([]);
   });
 
