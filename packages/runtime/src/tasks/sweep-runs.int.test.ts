@@ -44,6 +44,14 @@ async function runningRun(options: { heartbeatAt: Date | null; lockedAt: Date | 
   return runId;
 }
 
+/** A change set of the run's approval node "review" (its items do not matter here). */
+async function changeSetFor(runId: string): Promise<string> {
+  const id = newId();
+  const rules = { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" } as const;
+  await database.db.insert(changeSets).values({ id, workspaceId, flowId, runId, nodeId: "review", rules });
+  return id;
+}
+
 async function eventsOf(runId: string) {
   return (await database.db.select().from(runEvents).where(eq(runEvents.runId, runId)).orderBy(asc(runEvents.id))).map((e) => ({ level: e.level, message: e.message, details: e.details }));
 }
@@ -122,15 +130,7 @@ describe("sweep-runs", () => {
   it("releases the job of a run whose worker died sending approved changes on; the run waits for its resume again", async () => {
     const { runId } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
     await database.pool.query("delete from graphile_worker._private_jobs where key = $1", [`run:${runId}`]);
-    const changeSetId = newId();
-    await database.db.insert(changeSets).values({
-      id: changeSetId,
-      workspaceId,
-      flowId,
-      runId,
-      nodeId: "review",
-      rules: { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" },
-    });
+    const changeSetId = await changeSetFor(runId);
     await database.db.transaction((tx) => enqueueResumeApproval(tx, changeSetId));
     await database.db.update(runs).set({ status: "running", heartbeatAt: minutesAgo(5) }).where(eq(runs.id, runId));
     await database.pool.query("update graphile_worker._private_jobs set locked_at = $2, locked_by = 'worker-gone', attempts = 1 where key = $1", [`resume-approval:${changeSetId}`, minutesAgo(6)]);
@@ -146,15 +146,7 @@ describe("sweep-runs", () => {
     const { runId } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
     // The first pass is over (its job is gone); the resume's job failed and waits for its retry, holding nothing.
     await database.pool.query("delete from graphile_worker._private_jobs where key = $1", [`run:${runId}`]);
-    const changeSetId = newId();
-    await database.db.insert(changeSets).values({
-      id: changeSetId,
-      workspaceId,
-      flowId,
-      runId,
-      nodeId: "review",
-      rules: { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" },
-    });
+    const changeSetId = await changeSetFor(runId);
     await database.db.transaction((tx) => enqueueResumeApproval(tx, changeSetId));
     await database.pool.query("update graphile_worker._private_jobs set run_at = now() + interval '1 minute', attempts = 1, last_error = 'Connection terminated' where key = $1", [`resume-approval:${changeSetId}`]);
     await database.db.update(runs).set({ status: "running", heartbeatAt: minutesAgo(5) }).where(eq(runs.id, runId));
@@ -175,7 +167,7 @@ describe("sweep-runs", () => {
 
     // A first pass whose job waits for its retry is run-flow's to take again: left alone.
     const { runId: firstPass } = await database.db.transaction((tx) => enqueueRun(tx, { workspaceId, flowId, flowVersionId: versionId, trigger: "manual" }));
-    await database.db.insert(changeSets).values({ id: newId(), workspaceId, flowId, runId: firstPass, nodeId: "review", rules: { approverRole: "admin", approvalsRequired: 1, allowPublisher: true, publishedBy: null, timeoutHours: null, timeoutAction: "expire" } });
+    await changeSetFor(firstPass);
     await database.db.update(runs).set({ status: "running", heartbeatAt: minutesAgo(5) }).where(eq(runs.id, firstPass));
     await sweepRuns(database.db);
     expect((await database.db.select().from(runs).where(eq(runs.id, firstPass)))[0]!.status).toBe("running");

@@ -11,6 +11,7 @@ import { useTRPC } from "@/lib/trpc";
 import { alertLink, occurrencesText, resolvedText } from "./alert-text";
 import { BellIcon } from "./bell-icon";
 import { useUnreadAlertCount } from "./unread-count";
+import { LoadMore } from "@/components/load-more";
 
 type Alert = RouterOutputs["alerts"]["list"]["items"][number];
 type AlertStatus = Alert["status"];
@@ -96,13 +97,7 @@ function AlertList({ status, onOpen }: { status: AlertStatus; onOpen: (alert: Al
           ))}
         </ul>
       </Card>
-      {list.hasNextPage ? (
-        <div className="mt-4 flex justify-center">
-          <Button variant="secondary" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore pages={list} className="mt-4" />
     </>
   );
 }

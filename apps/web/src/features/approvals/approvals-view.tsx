@@ -13,6 +13,7 @@ import { formatRelative } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { approverText, CHANGE_OPS, changesText, opCountsText } from "./approval-text";
 import { TableSkeleton } from "@/components/table-skeleton";
+import { LoadMore } from "@/components/load-more";
 
 const PAGE_SIZE = 50;
 const TABS = [
@@ -104,13 +105,7 @@ function ChangeSetList({ status }: { status: Tab }) {
           <ChangeSetRow key={set.id} set={set} />
         ))}
       </DataTable>
-      {list.hasNextPage ? (
-        <div className="mt-4 flex justify-center">
-          <Button variant="secondary" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore pages={list} className="mt-4" />
     </>
   );
 }

@@ -16,6 +16,7 @@ import { DEFAULT_ITEM_QUERY, isFiltered, itemFilterOf, itemQueryString, itemSort
 import { decideTarget, isSelected, moveFocus, NO_SELECTION, pageSelectionState, selectedCount, selectRows, toggleRow, type Selection } from "./selection";
 import { useDecide, type DecideRequest } from "./use-decide";
 import { TableSkeleton } from "@/components/table-skeleton";
+import { LoadMore } from "@/components/load-more";
 
 const PAGE_SIZE = 100;
 /** Above this many items a decision asks first: a stray key press must not approve a thousand prices. */
@@ -192,13 +193,7 @@ export function ChangeSetItems({ changeSet }: { changeSet: ChangeSetDetail }) {
             onFocusIndex={setFocusIndex}
             rowRefs={rowRefs.current}
           />
-          {items.hasNextPage ? (
-            <div className="mt-4 flex justify-center">
-              <Button variant="secondary" loading={items.isFetchingNextPage} onClick={() => void items.fetchNextPage()}>
-                Load more
-              </Button>
-            </div>
-          ) : null}
+          <LoadMore pages={items} className="mt-4" />
         </>
       )}
       <ConfirmDialog

@@ -1,19 +1,14 @@
 "use client";
 
 import { MAX_FLOW_FILE_BYTES, describeFileSize } from "@flowgate/flow";
-import { Alert, Button, cn, Dialog, DialogFooter, Field, Input, Spinner, useToast } from "@flowgate/ui";
+import { Alert, Button, cn, Dialog, DialogFooter, Field, Input, useToast } from "@flowgate/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { errorCode, errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
-import { checkPickedFile, dragHasFiles, problemLocation, problemsFromMessage, type FileProblem, type PickedFile } from "./flow-file-check";
-
-type Step =
-  | { kind: "pick" }
-  | { kind: "checking"; fileName: string }
-  | { kind: "problems"; fileName: string; problems: FileProblem[] }
-  | { kind: "ready"; fileName: string; text: string; name: string; connections: number };
+import { dragHasFiles, problemsFromMessage, type PickedFile } from "./flow-file-check";
+import { FileCheckStatus, useFileCheck } from "./use-file-check";
 
 /**
  * Imports a flow file: picked here or dropped on the flows list (`file`). The file is checked in the
@@ -26,9 +21,10 @@ export function ImportFlowDialog({ open, file, onClose }: { open: boolean; file:
   const router = useRouter();
   const queryClient = useQueryClient();
   const { toast } = useToast();
-  const [step, setStep] = useState<Step>({ kind: "pick" });
   const [name, setName] = useState("");
   const validate = useMutation(trpc.flows.validateImport.mutationOptions());
+  const check = useFileCheck("flow", (fileText) => validate.mutateAsync({ fileText }));
+  const { step, setStep } = check;
   const importFlow = useMutation(
     trpc.flows.import.mutationOptions({
       onSuccess: async ({ flowId, problems }) => {
@@ -53,24 +49,8 @@ export function ImportFlowDialog({ open, file, onClose }: { open: boolean; file:
 
   async function take(picked: PickedFile & { name: string }) {
     importFlow.reset();
-    setStep({ kind: "checking", fileName: picked.name });
-    const local = await checkPickedFile(picked);
-    if (!local.ok) {
-      setStep({ kind: "problems", fileName: picked.name, problems: local.problems });
-      return;
-    }
-    try {
-      const server = await validate.mutateAsync({ fileText: local.text });
-      if (!server.ok) {
-        setStep({ kind: "problems", fileName: picked.name, problems: server.problems });
-        return;
-      }
-    } catch (error) {
-      setStep({ kind: "problems", fileName: picked.name, problems: [{ path: [], message: `Flowgate could not check the file: ${errorMessage(error)}` }] });
-      return;
-    }
-    setName(local.name);
-    setStep({ kind: "ready", fileName: picked.name, text: local.text, name: local.name, connections: local.connections.length });
+    const checked = await check.take(picked);
+    if (checked) setName(checked.name);
   }
 
   // A file dropped on the flows list arrives with the dialog.
@@ -98,18 +78,8 @@ export function ImportFlowDialog({ open, file, onClose }: { open: boolean; file:
     >
       {step.kind === "pick" ? (
         <FilePicker onFile={(picked) => void take(picked)} />
-      ) : step.kind === "checking" ? (
-        <div role="status" className="flex items-center gap-3 rounded-card border border-line bg-slate-50 px-4 py-6 text-sm text-slate-700">
-          <Spinner className="size-4" />
-          Checking <span className="font-medium break-all">{step.fileName}</span>…
-        </div>
-      ) : step.kind === "problems" ? (
-        <div>
-          <Alert title={`${step.fileName} can't be imported`}>
-            {step.problems.length === 1 ? "Flowgate found 1 problem in it:" : `Flowgate found ${step.problems.length} problems in it:`}
-          </Alert>
-          <ProblemList problems={step.problems} />
-        </div>
+      ) : step.kind === "checking" || step.kind === "problems" ? (
+        <FileCheckStatus step={step} />
       ) : (
         <form
           id="import-flow-form"
@@ -148,22 +118,6 @@ export function ImportFlowDialog({ open, file, onClose }: { open: boolean; file:
         ) : null}
       </DialogFooter>
     </Dialog>
-  );
-}
-
-export function ProblemList({ problems }: { problems: readonly FileProblem[] }) {
-  return (
-    <ol className="mt-3 max-h-72 list-decimal space-y-2 overflow-y-auto pl-6 text-sm text-slate-800" aria-label="Problems in the file">
-      {problems.map((problem, i) => {
-        const where = problemLocation(problem.path);
-        return (
-          <li key={i} className="pl-1">
-            <span className="whitespace-pre-wrap break-words">{problem.message}</span>
-            {where ? <span className="mt-0.5 block font-mono text-xs text-slate-500 break-all">at {where}</span> : null}
-          </li>
-        );
-      })}
-    </ol>
   );
 }
 

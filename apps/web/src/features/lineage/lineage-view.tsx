@@ -15,6 +15,7 @@ import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { LineageIcon } from "./lineage-icon";
 import { groupByRun, lineageHref, nodeLabelsOf, opLabel, outcomeText, parseKey, type RunGroup } from "./lineage-text";
+import { LoadMore } from "@/components/load-more";
 
 type Entry = RouterOutputs["lineage"]["search"]["items"][number];
 
@@ -122,13 +123,7 @@ function Timeline({ recordKey }: { recordKey: string }) {
       {groups.map((group) => (
         <RunEntries key={group.runId} group={group} labels={labels.get(group.flowId)} />
       ))}
-      {search.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button variant="secondary" loading={search.isFetchingNextPage} onClick={() => void search.fetchNextPage()}>
-            Load older entries
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore pages={search} label="Load older entries" />
     </div>
   );
 }

@@ -2,11 +2,11 @@
 
 import type { Flow } from "@flowgate/flow";
 import { cn } from "@flowgate/ui";
-import { Background, BackgroundVariant, Controls, Panel, ReactFlow, ReactFlowProvider, type EdgeTypes, type Node, type NodeChange, type NodeProps, type NodeTypes } from "@xyflow/react";
+import { Panel, ReactFlow, ReactFlowProvider, type EdgeTypes, type Node, type NodeChange, type NodeProps, type NodeTypes } from "@xyflow/react";
 import { memo, useCallback, useMemo, useState } from "react";
 import { createEdgeMapper, createNodeMapper, UNKNOWN_KIND_TYPE, type KindNodeData } from "@/features/flow-editor/canvas/elements";
 import { FlowEdge } from "@/features/flow-editor/canvas/flow-edge";
-import { GRID } from "@/features/flow-editor/canvas/insert";
+import { READ_ONLY_FLOW_PROPS, ReadOnlyBackdrop } from "@/features/flow-editor/canvas/read-only";
 import { KindNode } from "@/features/flow-editor/canvas/kind-node";
 import { definitionOf, definitions, outputsOf } from "@/features/flow-editor/canvas/kinds";
 import { EditorContext, EditorStore } from "@/features/flow-editor/editor-store";
@@ -171,21 +171,11 @@ function Canvas({
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onPaneClick={() => onSelectNode(null)}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        edgesFocusable={false}
+        {...READ_ONLY_FLOW_PROPS}
         elementsSelectable
-        deleteKeyCode={null}
-        selectionKeyCode={null}
-        multiSelectionKeyCode={null}
-        fitView
         fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.1}
-        maxZoom={1.5}
-        attributionPosition="bottom-right"
       >
-        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
-        <Controls showInteractive={false} position="bottom-left" />
+        <ReadOnlyBackdrop />
         <Panel position="top-right">
           <Legend />
         </Panel>

@@ -25,6 +25,7 @@ import {
   type DeadLetterStatus,
 } from "./dead-letters";
 import { formatCount, isLive, LIVE_POLL_MS, shortRunId, type RunDetail } from "./run-text";
+import { LoadMore } from "@/components/load-more";
 
 const PAGE_SIZE = 100;
 
@@ -178,13 +179,7 @@ export function RunErrors({
               </TBody>
             </Table>
           </TableContainer>
-          {errors.hasNextPage ? (
-            <div className="mt-3 flex justify-center">
-              <Button variant="secondary" size="sm" loading={errors.isFetchingNextPage} onClick={() => void errors.fetchNextPage()}>
-                Load more
-              </Button>
-            </div>
-          ) : null}
+          <LoadMore pages={errors} size="sm" className="mt-3" />
         </div>
       )}
 

@@ -7,6 +7,7 @@ import type { RouterOutputs } from "@/lib/api-types";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { isLive, LIVE_POLL_MS, type RunDetail } from "./run-text";
+import { LoadMore } from "@/components/load-more";
 
 type RunEvent = RouterOutputs["runs"]["events"]["items"][number];
 
@@ -70,13 +71,7 @@ export function RunLog({ run }: { run: RunDetail }) {
           </li>
         ))}
       </ol>
-      {events.hasNextPage ? (
-        <div className="mt-3 flex justify-center">
-          <Button variant="secondary" size="sm" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore pages={events} size="sm" className="mt-3" />
     </div>
   );
 }

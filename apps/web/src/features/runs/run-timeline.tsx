@@ -7,6 +7,7 @@ import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { formatCount, formatDuration, isLive, LIVE_POLL_MS, type RunDetail } from "./run-text";
 import { barPercent, batchName, failedShare, timelineSummary, timelineText, type RunBatch } from "./timeline";
+import { LoadMore } from "@/components/load-more";
 
 const PAGE_SIZE = 500;
 
@@ -93,13 +94,7 @@ export function RunTimeline({ run }: { run: RunDetail }) {
           </table>
         </div>
       </details>
-      {batches.hasNextPage ? (
-        <div className="flex justify-center">
-          <Button variant="secondary" size="sm" loading={batches.isFetchingNextPage} onClick={() => void batches.fetchNextPage()}>
-            Load more batches
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore pages={batches} label="Load more batches" size="sm" />
     </div>
   );
 }

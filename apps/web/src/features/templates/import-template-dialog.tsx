@@ -1,18 +1,13 @@
 "use client";
 
-import { Alert, Button, Dialog, DialogFooter, Field, Select, Spinner, useToast } from "@flowgate/ui";
+import { Alert, Button, Dialog, DialogFooter, Field, Select, useToast } from "@flowgate/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { checkPickedFile, problemsFromMessage, type FileProblem, type PickedFile } from "@/features/flow-files/flow-file-check";
-import { FilePicker, ProblemList } from "@/features/flow-files/import-flow-dialog";
+import { problemsFromMessage, type PickedFile } from "@/features/flow-files/flow-file-check";
+import { FilePicker } from "@/features/flow-files/import-flow-dialog";
+import { FileCheckStatus, useFileCheck } from "@/features/flow-files/use-file-check";
 import { errorCode, errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
-
-type Step =
-  | { kind: "pick" }
-  | { kind: "checking"; fileName: string }
-  | { kind: "problems"; fileName: string; problems: FileProblem[] }
-  | { kind: "ready"; fileName: string; text: string; title: string; connections: number };
 
 /**
  * Imports a template file as a new template (version 1). Checked in the browser first with the
@@ -23,9 +18,10 @@ export function ImportTemplateDialog({ open, canShareWithInstall, onClose, onImp
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { toast } = useToast();
-  const [step, setStep] = useState<Step>({ kind: "pick" });
   const [visibility, setVisibility] = useState<"workspace" | "install">("workspace");
   const validate = useMutation(trpc.templates.validateImport.mutationOptions());
+  const check = useFileCheck("template", (fileText) => validate.mutateAsync({ fileText }));
+  const { step, setStep } = check;
   const importTemplate = useMutation(
     trpc.templates.import.mutationOptions({
       onSuccess: async ({ templateId }) => {
@@ -42,23 +38,7 @@ export function ImportTemplateDialog({ open, canShareWithInstall, onClose, onImp
 
   async function take(picked: PickedFile & { name: string }) {
     importTemplate.reset();
-    setStep({ kind: "checking", fileName: picked.name });
-    const local = await checkPickedFile(picked, "template");
-    if (!local.ok) {
-      setStep({ kind: "problems", fileName: picked.name, problems: local.problems });
-      return;
-    }
-    try {
-      const server = await validate.mutateAsync({ fileText: local.text });
-      if (!server.ok) {
-        setStep({ kind: "problems", fileName: picked.name, problems: server.problems });
-        return;
-      }
-    } catch (error) {
-      setStep({ kind: "problems", fileName: picked.name, problems: [{ path: [], message: `Flowgate could not check the file: ${errorMessage(error)}` }] });
-      return;
-    }
-    setStep({ kind: "ready", fileName: picked.name, text: local.text, title: local.name, connections: local.connections.length });
+    await check.take(picked);
   }
 
   function close() {
@@ -80,18 +60,8 @@ export function ImportTemplateDialog({ open, canShareWithInstall, onClose, onImp
     >
       {step.kind === "pick" ? (
         <FilePicker what="template" onFile={(picked) => void take(picked)} />
-      ) : step.kind === "checking" ? (
-        <div role="status" className="flex items-center gap-3 rounded-card border border-line bg-slate-50 px-4 py-6 text-sm text-slate-700">
-          <Spinner className="size-4" />
-          Checking <span className="font-medium break-all">{step.fileName}</span>…
-        </div>
-      ) : step.kind === "problems" ? (
-        <div>
-          <Alert title={`${step.fileName} can't be imported`}>
-            {step.problems.length === 1 ? "Flowgate found 1 problem in it:" : `Flowgate found ${step.problems.length} problems in it:`}
-          </Alert>
-          <ProblemList problems={step.problems} />
-        </div>
+      ) : step.kind === "checking" || step.kind === "problems" ? (
+        <FileCheckStatus step={step} />
       ) : (
         <form
           id="import-template-form"
@@ -103,7 +73,7 @@ export function ImportTemplateDialog({ open, canShareWithInstall, onClose, onImp
           className="space-y-4"
         >
           <p className="text-sm text-slate-700">
-            <span className="font-medium break-all">{step.fileName}</span> is the template “<span className="break-words">{step.title}</span>”
+            <span className="font-medium break-all">{step.fileName}</span> is the template “<span className="break-words">{step.name}</span>”
             {step.connections > 0 ? `. It needs ${step.connections === 1 ? "1 connection" : `${step.connections} connections`}, chosen when you install it.` : "."}
           </p>
           {canShareWithInstall ? (

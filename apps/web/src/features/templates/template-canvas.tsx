@@ -1,11 +1,11 @@
 "use client";
 
 import type { Flow } from "@flowgate/flow";
-import { Background, BackgroundVariant, Controls, ReactFlow, ReactFlowProvider, type EdgeTypes, type NodeChange, type NodeTypes } from "@xyflow/react";
+import { ReactFlow, ReactFlowProvider, type EdgeTypes, type NodeChange, type NodeTypes } from "@xyflow/react";
 import { useCallback, useMemo, useState } from "react";
 import { createEdgeMapper, createNodeMapper, UNKNOWN_KIND_TYPE, type CanvasNode } from "@/features/flow-editor/canvas/elements";
 import { FlowEdge } from "@/features/flow-editor/canvas/flow-edge";
-import { GRID } from "@/features/flow-editor/canvas/insert";
+import { READ_ONLY_FLOW_PROPS, ReadOnlyBackdrop } from "@/features/flow-editor/canvas/read-only";
 import { KindNode } from "@/features/flow-editor/canvas/kind-node";
 import { definitions } from "@/features/flow-editor/canvas/kinds";
 import { EditorContext, EditorStore } from "@/features/flow-editor/editor-store";
@@ -18,7 +18,6 @@ import { EditorContext, EditorStore } from "@/features/flow-editor/editor-store"
 // Built once: React Flow re-creates every node when these objects change identity.
 const nodeTypes: NodeTypes = Object.fromEntries([...definitions.map((kind) => [kind.id, KindNode]), [UNKNOWN_KIND_TYPE, KindNode]]);
 const edgeTypes: EdgeTypes = { flow: FlowEdge };
-const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 };
 const NO_PROBLEMS = new Map();
 const NO_DIFF = new Map();
 const NO_POSITIONS = new Map();
@@ -63,21 +62,10 @@ function Canvas({ flow, label }: { flow: Flow; label: string }) {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        edgesFocusable={false}
+        {...READ_ONLY_FLOW_PROPS}
         elementsSelectable={false}
-        deleteKeyCode={null}
-        selectionKeyCode={null}
-        multiSelectionKeyCode={null}
-        fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
-        minZoom={0.1}
-        maxZoom={1.5}
-        attributionPosition="bottom-right"
       >
-        <Background variant={BackgroundVariant.Dots} gap={GRID} size={1.2} />
-        <Controls showInteractive={false} position="bottom-left" />
+        <ReadOnlyBackdrop />
       </ReactFlow>
     </div>
   );
