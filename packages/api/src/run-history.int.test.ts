@@ -77,9 +77,17 @@ describe("runs.errors", () => {
     await expect(editor.caller.runs.errors({ runId, cursor: "not-a-cursor" })).rejects.toThrow(/no longer valid/);
   });
 
-  it("filters by status, and dismissErrors dismisses the open ones asked for (or all), with an audit entry", async () => {
+  it("filters by status and by step, and dismissErrors dismisses the open ones asked for (or all), with an audit entry", async () => {
     const { flowId } = await publishedFlow("Some errors");
     const runId = await endedRun(flowId, "succeeded_with_errors", 12);
+    // One record failed in another step: the step's panel lists only its own, however many the run has.
+    await api.database.db.insert(recordErrors).values({ runId, nodeId: "read", batchIndex: 3, index: 0, key: "SKU-X", message: "not JSON", record: { raw: "<" } });
+    expect((await editor.caller.runs.errors({ runId, nodeId: "read" })).items.map((e) => e.key)).toEqual(["SKU-X"]);
+    expect((await editor.caller.runs.errors({ runId, nodeId: "write", limit: 100 })).items).toHaveLength(12);
+    expect((await editor.caller.runs.errors({ runId, nodeId: "nowhere" })).items).toEqual([]);
+    await api.database.db.delete(recordErrors).where(and(eq(recordErrors.runId, runId), eq(recordErrors.nodeId, "read")));
+    // What the run page offers to retry.
+    expect((await editor.caller.runs.get({ runId })).retryableErrors).toBe(12);
     const all = (await editor.caller.runs.errors({ runId })).items;
     const chosen = [all[0]!.id, all[1]!.id];
     expect(await editor.caller.runs.dismissErrors({ runId, ids: chosen })).toEqual({ dismissed: 2 });
@@ -93,6 +101,7 @@ describe("runs.errors", () => {
 
     expect(await editor.caller.runs.dismissErrors({ runId })).toEqual({ dismissed: 10 });
     expect((await editor.caller.runs.errors({ runId, status: "open" })).items).toEqual([]);
+    expect((await editor.caller.runs.get({ runId })).retryableErrors).toBe(0);
     expect((await auditActions(runId)).filter((a) => a.action === "run.dismissErrors").map((a) => a.details)).toEqual([
       { dismissed: 2, ids: chosen },
       { dismissed: 0, ids: chosen },

@@ -39,6 +39,8 @@ const RunDetailSchema = RunSummarySchema.extend({
   batchIndex: z.number(),
   /** The run's change set waiting for decisions, when one waits (the run page links to it). */
   pendingChangeSetId: z.string().nullable(),
+  /** Failed records not yet retried or dismissed that can be sent again (runs.retryFailed takes these). */
+  retryableErrors: z.number(),
   nodes: z.array(z.object({ nodeId: z.string(), in: z.number(), out: z.record(z.string(), z.number()), errors: z.number(), ms: z.number() })),
 });
 
@@ -129,6 +131,8 @@ export const runsRouter = router({
       z.object({
         runId: Id,
         status: z.enum(RECORD_ERROR_STATUSES).optional(),
+        /** Only the records that failed in this step. */
+        nodeId: z.string().min(1).max(200).optional(),
         cursor: z.string().max(40).optional(),
         limit: z.int().min(1).max(500).default(100),
       }),

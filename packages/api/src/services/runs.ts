@@ -134,6 +134,7 @@ export async function getRun(scope: Scope, runId: string) {
     .innerJoin(flowVersions, eq(flowVersions.id, run.flowVersionId))
     .where(eq(flows.id, run.flowId));
   const stats = await scope.db.select().from(runNodes).where(eq(runNodes.runId, run.id)).orderBy(asc(runNodes.nodeId), asc(runNodes.port));
+  const [retryableCount] = await scope.db.select({ n: count() }).from(recordErrors).where(retryable(run.id));
   const [pending] = await scope.db
     .select({ id: changeSets.id })
     .from(changeSets)
@@ -159,6 +160,7 @@ export async function getRun(scope: Scope, runId: string) {
     versionNumber: meta?.versionNumber ?? 0,
     batchIndex: run.batchIndex,
     pendingChangeSetId: pending?.id ?? null,
+    retryableErrors: retryableCount?.n ?? 0,
     nodes: [...nodes.values()],
   };
 }
@@ -389,6 +391,7 @@ export async function runSamplesOf(scope: Scope, input: { runId: string; nodeId:
 export interface RunErrorsInput {
   runId: string;
   status?: RecordErrorStatus;
+  nodeId?: string;
   cursor?: string;
   limit: number;
 }
@@ -398,6 +401,7 @@ export async function runErrors(scope: Scope, input: RunErrorsInput) {
   const run = await findRun(scope, input.runId);
   const conditions: SQL[] = [eq(recordErrors.runId, run.id)];
   if (input.status) conditions.push(eq(recordErrors.status, input.status));
+  if (input.nodeId) conditions.push(eq(recordErrors.nodeId, input.nodeId));
   if (input.cursor) conditions.push(gt(recordErrors.id, decodeNumberCursor(input.cursor, "failed records")));
   const rows = await scope.db
     .select()

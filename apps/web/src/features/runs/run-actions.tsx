@@ -53,7 +53,7 @@ export function RunActions({ run, canEdit, onRetryStarted }: { run: RunDetail; c
         </Link>
       ) : null}
       {canEdit && live ? <CancelRun run={run} /> : null}
-      {canEdit && !live && run.counts.errors > 0 ? <RetryFailed run={run} onStarted={onRetryStarted} /> : null}
+      {canEdit && !live && run.retryableErrors > 0 ? <RetryFailed run={run} onStarted={onRetryStarted} /> : null}
       {canEdit && !live ? <RetryRun run={run} /> : null}
     </>
   );

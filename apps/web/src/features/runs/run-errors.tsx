@@ -56,12 +56,11 @@ export function RunErrors({
   const [status, setStatus] = useState<DeadLetterStatus | "">("");
   const errors = useInfiniteQuery(
     trpc.runs.errors.infiniteQueryOptions(
-      { runId: run.id, limit: PAGE_SIZE, ...(status && { status }) },
+      { runId: run.id, limit: PAGE_SIZE, ...(status && { status }), ...(onlyNodeId && { nodeId: onlyNodeId }) },
       { getNextPageParam: (page) => page.nextCursor, placeholderData: keepPreviousData, refetchInterval: live ? LIVE_POLL_MS : false },
     ),
   );
-  const all = useMemo(() => errors.data?.pages.flatMap((page) => page.items) ?? [], [errors.data]);
-  const items = useMemo(() => (onlyNodeId ? all.filter((item) => item.nodeId === onlyNodeId) : all), [all, onlyNodeId]);
+  const items = useMemo(() => errors.data?.pages.flatMap((page) => page.items) ?? [], [errors.data]);
 
   const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
   const selected = pruneSelection(chosen, items);
@@ -88,7 +87,7 @@ export function RunErrors({
   const endedHint = live ? "Wait for the run to end: a retry of a run that is still going would race it." : undefined;
   const openShown = items.some(isSelectable);
   // Under "any" or "failed", the whole list tells whether anything is left to retry; under another status it cannot.
-  const nothingLeft = (status === "" || status === "open") && !errors.hasNextPage && !errors.isPending && !all.some(isSelectable);
+  const nothingLeft = (status === "" || status === "open") && !errors.hasNextPage && !errors.isPending && !items.some(isSelectable);
 
   const confirm = () => {
     if (!pending) return;
@@ -141,7 +140,7 @@ export function RunErrors({
       ) : errors.isError ? (
         <QueryErrorState title="The failed records could not be loaded" query={errors} />
       ) : items.length === 0 ? (
-        <NoErrors run={run} filtered={status !== ""} onlyNode={Boolean(onlyNodeId)} more={errors.hasNextPage} />
+        <NoErrors run={run} filtered={status !== ""} onlyNode={Boolean(onlyNodeId)} />
       ) : (
         <div className={cn("transition-opacity", errors.isPlaceholderData && "opacity-60")}>
           <TableContainer>
@@ -338,14 +337,8 @@ function DeadLetterDetails({ item }: { item: DeadLetter }) {
   );
 }
 
-function NoErrors({ run, filtered, onlyNode, more }: { run: RunDetail; filtered: boolean; onlyNode: boolean; more: boolean }) {
-  if (onlyNode) {
-    return (
-      <p className="text-sm text-slate-500">
-        {more ? "None of this step's failed records is among the run's first ones; the Errors tab lists them all." : "No record failed in this step."}
-      </p>
-    );
-  }
+function NoErrors({ run, filtered, onlyNode }: { run: RunDetail; filtered: boolean; onlyNode: boolean }) {
+  if (onlyNode) return <p className="text-sm text-slate-500">No record failed in this step.</p>;
   if (filtered) return <p className="rounded-card border border-dashed border-slate-300 px-6 py-8 text-center text-sm text-slate-600">No failed record of this run has this status.</p>;
   return (
     <EmptyState
