@@ -354,6 +354,8 @@ describe("approvals on a real worker", () => {
       const runId = await start(notifying);
       expect((await settled(runId)).status).toBe("awaiting_approval");
       const set = (await changeSetOf(runId))!;
+      // The notice is sent once the run waits (after its transaction): it arrives a moment later.
+      await waitFor("the notice", async () => (received.length >= 1 ? true : undefined), 10_000);
       expect(received).toEqual([{ body: { text: `Prices with approval: ${PRODUCTS} changes wait for approval: ${TEST_APP_URL}/approvals/${set.id}` }, type: expect.stringMatching(/^application\/json/) }]);
 
       // The chat tool answers 500: logged, and the run waits for approval all the same.
@@ -361,6 +363,7 @@ describe("approvals on a real worker", () => {
       setPrice(7, Math.round(price(7) * 300) / 100);
       const second = await start(notifying);
       expect((await settled(second)).status).toBe("awaiting_approval");
+      await waitFor("the second notice", async () => (received.length >= 2 ? true : undefined), 10_000);
       expect(received).toHaveLength(2);
       expect(received[1]!.body).toEqual({ text: `Prices with approval: 1 change waits for approval: ${TEST_APP_URL}/approvals/${(await changeSetOf(second))!.id}` });
     } finally {
