@@ -1,6 +1,6 @@
 "use client";
 
-import { Badge, Button, cn, DataTable, EmptyState, PageHeader, TD, TH, TR } from "@flowgate/ui";
+import { Badge, cn, DataTable, EmptyState, PageHeader, TD, TH, TR } from "@flowgate/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useRef, useState, type KeyboardEvent } from "react";

@@ -56,7 +56,7 @@ export function ImportFlowDialog({ open, file, onClose }: { open: boolean; file:
   // A file dropped on the flows list arrives with the dialog.
   useEffect(() => {
     if (open && file) void take(file);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per dropped file
+    // Once per dropped file: `take` is recreated each render and must not re-run the check.
   }, [open, file]);
 
   function close() {

@@ -1,6 +1,6 @@
 "use client";
 
-import { Badge, Button, Skeleton, type Tone } from "@flowgate/ui";
+import { Badge, Skeleton, type Tone } from "@flowgate/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { QueryErrorState } from "@/components/error-state";
 import type { RouterOutputs } from "@/lib/api-types";

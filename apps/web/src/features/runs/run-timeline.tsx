@@ -1,6 +1,6 @@
 "use client";
 
-import { Button, cn, Skeleton } from "@flowgate/ui";
+import { cn, Skeleton } from "@flowgate/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { QueryErrorState } from "@/components/error-state";
 import { formatDateTime } from "@/lib/format";
@@ -10,6 +10,14 @@ import { barPercent, batchName, failedShare, timelineSummary, timelineText, type
 import { LoadMore } from "@/components/load-more";
 
 const PAGE_SIZE = 500;
+/** The batches table's columns: label, and whether it holds numbers (right-aligned). */
+const BATCH_COLUMNS: readonly [string, boolean][] = [
+  ["Batch", false],
+  ["Records", true],
+  ["Failed", true],
+  ["Time", true],
+  ["Finished", false],
+];
 
 /** The run's batches in order: one bar each (height: its time; red: its failed share), then the same as a table. */
 export function RunTimeline({ run }: { run: RunDetail }) {
@@ -63,21 +71,11 @@ export function RunTimeline({ run }: { run: RunDetail }) {
           <table className="w-full border-collapse text-left text-sm">
             <thead className="sticky top-0 bg-slate-50">
               <tr>
-                <th scope="col" className="px-4 py-2 text-xs font-medium text-slate-500 uppercase">
-                  Batch
-                </th>
-                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-slate-500 uppercase">
-                  Records
-                </th>
-                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-slate-500 uppercase">
-                  Failed
-                </th>
-                <th scope="col" className="px-4 py-2 text-right text-xs font-medium text-slate-500 uppercase">
-                  Time
-                </th>
-                <th scope="col" className="px-4 py-2 text-xs font-medium text-slate-500 uppercase">
-                  Finished
-                </th>
+                {BATCH_COLUMNS.map(([label, numeric]) => (
+                  <th key={label} scope="col" className={cn("px-4 py-2 text-xs font-medium text-slate-500 uppercase", numeric && "text-right")}>
+                    {label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
